@@ -1,0 +1,12 @@
+using SupportCopilot.Hosting;
+using SupportCopilot.Review;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSupportCopilotDefaults();
+builder.AddReviewService();
+builder.Services.AddSupportCopilotMessaging(builder.Configuration, ReviewService.AddConsumers);
+
+var app = builder.Build();
+app.MapSupportCopilotDefaults();
+app.MapReviewService();
+app.Run();

@@ -1,0 +1,89 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+
+namespace SupportCopilot.Data;
+
+/// <summary>
+/// One unit of work: a state change, the messages it causes (outbox) and the record that a
+/// message was consumed (inbox) commit together or not at all.
+/// </summary>
+public sealed class ServiceTransaction : IAsyncDisposable
+{
+    private const string InsertOutbox = """
+        INSERT INTO outbox_messages (message_id, message_type, body, created_at)
+        VALUES (@MessageId, @MessageType, @Body, @CreatedAt)
+        """;
+
+    private const string InsertInbox = """
+        INSERT INTO inbox_messages (message_id, consumer, consumed_at)
+        VALUES (@MessageId, @Consumer, @ConsumedAt)
+        ON CONFLICT (message_id, consumer) DO NOTHING
+        """;
+
+    private readonly OutboxSignal _signal;
+    private bool _hasOutgoing;
+
+    internal ServiceTransaction(DbConnection connection, DbTransaction transaction, OutboxSignal signal)
+    {
+        Connection = connection;
+        Transaction = transaction;
+        _signal = signal;
+    }
+
+    public DbConnection Connection { get; }
+
+    public DbTransaction Transaction { get; }
+
+    public Task<int> ExecuteAsync(string sql, object? parameters = null, CancellationToken cancellationToken = default) =>
+        Connection.ExecuteAsync(new CommandDefinition(sql, parameters, Transaction, cancellationToken: cancellationToken));
+
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? parameters = null, CancellationToken cancellationToken = default) =>
+        Connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, parameters, Transaction, cancellationToken: cancellationToken));
+
+    public Task<T?> ExecuteScalarAsync<T>(string sql, object? parameters = null, CancellationToken cancellationToken = default) =>
+        Connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, parameters, Transaction, cancellationToken: cancellationToken));
+
+    /// <summary>Queues a message to be published once this transaction commits.</summary>
+    public async Task PublishAsync<T>(T message, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        await ExecuteAsync(
+            InsertOutbox,
+            new
+            {
+                MessageId = NewId.NextGuid(),
+                MessageType = OutboxMessageTypes.NameOf(typeof(T)),
+                Body = JsonSerializer.Serialize(message, OutboxMessageTypes.JsonOptions),
+                CreatedAt = DateTimeOffset.UtcNow,
+            },
+            cancellationToken);
+        _hasOutgoing = true;
+    }
+
+    /// <summary>
+    /// Records that <paramref name="consumer"/> handled message <paramref name="messageId"/>.
+    /// False when it already had: the caller then does nothing, which makes redelivery harmless.
+    /// </summary>
+    public async Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken cancellationToken = default) =>
+        await ExecuteAsync(
+            InsertInbox,
+            new { MessageId = messageId, Consumer = consumer, ConsumedAt = DateTimeOffset.UtcNow },
+            cancellationToken) == 1;
+
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        await Transaction.CommitAsync(cancellationToken);
+        if (_hasOutgoing)
+        {
+            _signal.Notify();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Transaction.DisposeAsync();
+        await Connection.DisposeAsync();
+    }
+}
