@@ -41,7 +41,10 @@ public sealed partial class OutboxRelay<TDatabase>(
         FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT @Limit
         """;
 
-    private const string MarkSent = "UPDATE outbox_messages SET sent_at = @SentAt WHERE id IN @Ids";
+    // Dapper expands "IN @Ids" into a parameter list for SQLite but hands Npgsql an array.
+    private const string MarkSentPostgres = "UPDATE outbox_messages SET sent_at = @SentAt WHERE id = ANY(@Ids)";
+
+    private const string MarkSentSqlite = "UPDATE outbox_messages SET sent_at = @SentAt WHERE id IN @Ids";
 
     private const string RecordFailure = """
         UPDATE outbox_messages SET attempts = attempts + 1, last_error = @Error WHERE id = @Id
@@ -99,7 +102,8 @@ public sealed partial class OutboxRelay<TDatabase>(
         if (published.Count > 0)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                MarkSent, new { SentAt = DateTimeOffset.UtcNow, Ids = published }, transaction, cancellationToken: cancellationToken));
+                database.IsPostgres ? MarkSentPostgres : MarkSentSqlite,
+                new { SentAt = DateTimeOffset.UtcNow, Ids = published.ToArray() }, transaction, cancellationToken: cancellationToken));
         }
 
         for (var i = 0; i < rows.Count; i++)
@@ -152,5 +156,14 @@ public sealed partial class OutboxRelay<TDatabase>(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay for {Schema} failed; retrying in {DelayMs} ms")]
     private partial void LogRelayFailed(Exception exception, string schema, double delayMs);
 
-    private sealed record OutboxRow(long Id, Guid MessageId, string MessageType, string Body);
+    private sealed class OutboxRow
+    {
+        public long Id { get; init; }
+
+        public Guid MessageId { get; init; }
+
+        public required string MessageType { get; init; }
+
+        public required string Body { get; init; }
+    }
 }

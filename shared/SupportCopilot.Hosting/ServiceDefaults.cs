@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
@@ -22,7 +23,15 @@ public static class ServiceDefaults
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         builder.Services.AddHealthChecks();
+        builder.Services.TryAddSingletonTimeProvider();
         return builder;
+    }
+
+    /// <summary>The clock every service reads, so tests can set the time.</summary>
+    public static IServiceCollection TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
     }
 
     /// <summary>

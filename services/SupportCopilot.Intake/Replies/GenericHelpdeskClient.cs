@@ -1,0 +1,35 @@
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace SupportCopilot.Intake.Replies;
+
+/// <summary>The reply as the generic connector posts it to the helpdesk's callback.</summary>
+internal sealed record GenericReply(Guid TicketId, string ExternalId, Guid DraftId, string Text, string Origin);
+
+/// <summary>
+/// Posts replies to the configured callback with the draft id as <c>Idempotency-Key</c>, so a
+/// helpdesk that saw a reply once can recognise a repeat after a crash at the worst moment.
+/// </summary>
+internal sealed class GenericHelpdeskClient(HttpClient http, IOptions<ReplyDeliverySettings> settings)
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public bool IsConfigured => settings.Value.CallbackUrl is not null;
+
+    public async Task PostAsync(GenericReply reply, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.Value.CallbackUrl)
+        {
+            Content = JsonContent.Create(reply),
+        };
+        request.Headers.Add(IdempotencyHeader, reply.DraftId.ToString());
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException(
+                $"The helpdesk answered {(int)response.StatusCode} {response.ReasonPhrase} to the reply for draft {reply.DraftId}.",
+                inner: null,
+                response.StatusCode);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Options;
+using MassTransit;
+using SupportCopilot.Contracts;
+using SupportCopilot.Intake.Tickets;
+
+namespace SupportCopilot.Intake.Replies;
+
+/// <summary>
+/// Delivers a reply at most once per draft. A delivery row per draft is claimed for a short
+/// lease before the helpdesk is called, and marked delivered after: a redelivered or duplicate
+/// <see cref="SendReply"/> finds it delivered (or claimed) and does not post again. A failed
+/// post releases the claim and throws, so the bus retries with back-off.
+/// </summary>
+internal sealed class SendReplyConsumer(
+    IntakeDatabase database,
+    GenericHelpdeskClient helpdesk,
+    IOptions<ReplyDeliverySettings> settings,
+    TimeProvider clock) : IConsumer<SendReply>
+{
+    private const string CreateDelivery = """
+        INSERT INTO reply_deliveries (draft_id, ticket_id, origin, text, status, created_at)
+        VALUES (@DraftId, @TicketId, @Origin, @Text, 'pending', @Now)
+        ON CONFLICT (draft_id) DO NOTHING
+        """;
+
+    private const string Claim = """
+        UPDATE reply_deliveries SET status = 'sending', claimed_until = @ClaimedUntil, attempts = attempts + 1
+        WHERE draft_id = @DraftId AND (status = 'pending' OR (status = 'sending' AND claimed_until < @Now))
+        """;
+
+    private const string SelectStatus = "SELECT status FROM reply_deliveries WHERE draft_id = @DraftId";
+
+    private const string SelectTicket = "SELECT external_id AS ExternalId FROM tickets WHERE ticket_id = @TicketId";
+
+    private const string Release = """
+        UPDATE reply_deliveries SET status = 'pending', claimed_until = NULL, last_error = @Error
+        WHERE draft_id = @DraftId AND status = 'sending'
+        """;
+
+    private const string MarkDelivered = """
+        UPDATE reply_deliveries SET status = 'delivered', delivered_at = @Now, claimed_until = NULL, last_error = NULL
+        WHERE draft_id = @DraftId AND status = 'sending'
+        """;
+
+    private const string RecordReply = """
+        UPDATE tickets SET reply_text = @Text, reply_origin = @Origin, replied_at = @Now
+        WHERE ticket_id = @TicketId
+        """;
+
+    public async Task Consume(ConsumeContext<SendReply> context)
+    {
+        var reply = context.Message;
+        var cancellationToken = context.CancellationToken;
+        var now = clock.GetUtcNow();
+
+        string externalId;
+        await using (var claim = await database.BeginAsync(cancellationToken))
+        {
+            await claim.ExecuteAsync(CreateDelivery, new { reply.DraftId, reply.TicketId, reply.Origin, reply.Text, Now = now }, cancellationToken);
+            var claimed = await claim.ExecuteAsync(
+                Claim, new { reply.DraftId, Now = now, ClaimedUntil = now + settings.Value.ClaimDuration }, cancellationToken);
+            if (claimed == 0)
+            {
+                var status = await claim.ExecuteScalarAsync<string>(SelectStatus, new { reply.DraftId }, cancellationToken);
+                await claim.CommitAsync(cancellationToken);
+                if (status == "delivered")
+                {
+                    return;
+                }
+
+                throw new InvalidOperationException($"The reply for draft {reply.DraftId} is being delivered by another attempt.");
+            }
+
+            externalId = await claim.ExecuteScalarAsync<string>(SelectTicket, new { reply.TicketId }, cancellationToken)
+                ?? throw new InvalidOperationException($"Ticket {reply.TicketId} does not exist.");
+            await claim.CommitAsync(cancellationToken);
+        }
+
+        if (helpdesk.IsConfigured)
+        {
+            try
+            {
+                await helpdesk.PostAsync(new GenericReply(reply.TicketId, externalId, reply.DraftId, reply.Text, reply.Origin), cancellationToken);
+            }
+            catch (Exception ex)
+            {
+                await using var release = await database.BeginAsync(CancellationToken.None);
+                await release.ExecuteAsync(Release, new { reply.DraftId, Error = ex.Message }, CancellationToken.None);
+                await release.CommitAsync(CancellationToken.None);
+                throw;
+            }
+        }
+
+        var sentAt = clock.GetUtcNow();
+        await using var done = await database.BeginAsync(cancellationToken);
+        await done.ExecuteAsync(MarkDelivered, new { reply.DraftId, Now = sentAt }, cancellationToken);
+        await done.ExecuteAsync(RecordReply, new { reply.TicketId, reply.Text, reply.Origin, Now = sentAt }, cancellationToken);
+        await done.ExecuteAsync(
+            reply.Origin == ReplyOrigin.Automatic ? TicketStatus.ToAutoSent : TicketStatus.ToSent,
+            new { Now = sentAt, reply.TicketId },
+            cancellationToken);
+        await done.PublishAsync(new ReplySent(reply.DraftId, reply.TicketId, reply.Origin, sentAt), cancellationToken);
+        await done.CommitAsync(cancellationToken);
+    }
+}

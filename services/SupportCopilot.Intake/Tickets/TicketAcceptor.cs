@@ -1,0 +1,71 @@
+using SupportCopilot.Contracts;
+
+namespace SupportCopilot.Intake.Tickets;
+
+/// <summary>A ticket as a connector parsed it, before Intake gave it an id.</summary>
+internal sealed record IncomingTicket(
+    string Connector, string ExternalId, string Subject, string Body, Customer Customer, string Language);
+
+internal sealed record AcceptedTicket(Guid TicketId, bool IsNew);
+
+/// <summary>
+/// Stores a ticket and queues <see cref="TicketReceived"/> in one transaction. A ticket a helpdesk
+/// sends again (same connector and external id) gets the first one's id back and nothing else
+/// happens: webhooks are retried by helpdesks, and a retry must not draft twice.
+/// </summary>
+internal sealed class TicketAcceptor(IntakeDatabase database, TimeProvider clock)
+{
+    private const string InsertTicket = """
+        INSERT INTO tickets (ticket_id, connector, external_id, subject, body, customer_email, customer_name,
+                             language, status, received_at, updated_at)
+        VALUES (@TicketId, @Connector, @ExternalId, @Subject, @Body, @CustomerEmail, @CustomerName,
+                @Language, @Status, @ReceivedAt, @ReceivedAt)
+        ON CONFLICT (connector, external_id) DO NOTHING
+        """;
+
+    private const string FindTicket = """
+        SELECT ticket_id FROM tickets WHERE connector = @Connector AND external_id = @ExternalId
+        """;
+
+    public async Task<AcceptedTicket> AcceptAsync(IncomingTicket incoming, CancellationToken cancellationToken)
+    {
+        var ticket = new TicketContent(
+            Guid.CreateVersion7(),
+            incoming.Connector,
+            incoming.ExternalId,
+            incoming.Subject,
+            incoming.Body,
+            incoming.Customer,
+            incoming.Language,
+            clock.GetUtcNow());
+
+        await using var transaction = await database.BeginAsync(cancellationToken);
+        var inserted = await transaction.ExecuteAsync(
+            InsertTicket,
+            new
+            {
+                ticket.TicketId,
+                ticket.Connector,
+                ticket.ExternalId,
+                ticket.Subject,
+                ticket.Body,
+                CustomerEmail = ticket.Customer.Email,
+                CustomerName = ticket.Customer.Name,
+                ticket.Language,
+                Status = TicketStatus.Received,
+                ticket.ReceivedAt,
+            },
+            cancellationToken);
+
+        if (inserted == 0)
+        {
+            var existing = await transaction.ExecuteScalarAsync<Guid>(FindTicket, new { incoming.Connector, incoming.ExternalId }, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return new AcceptedTicket(existing, IsNew: false);
+        }
+
+        await transaction.PublishAsync(new TicketReceived(ticket), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new AcceptedTicket(ticket.TicketId, IsNew: true);
+    }
+}

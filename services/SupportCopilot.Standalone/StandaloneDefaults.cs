@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration.Memory;
+
+namespace SupportCopilot.Standalone;
+
+/// <summary>
+/// The standalone mode's defaults. They sit below every other configuration source, so
+/// appsettings, environment variables and the command line still override each of them.
+/// </summary>
+internal static class StandaloneDefaults
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+    public const string NoSampleTicketsFlag = "--no-sample-tickets";
+
+    public static string[] StripFlags(string[] args, out bool postSampleTickets)
+    {
+        postSampleTickets = !args.Contains(NoSampleTicketsFlag, StringComparer.OrdinalIgnoreCase);
+        return args.Where(a => !string.Equals(a, NoSampleTicketsFlag, StringComparison.OrdinalIgnoreCase)).ToArray();
+    }
+
+    public static void Apply(WebApplicationBuilder builder, bool postSampleTickets)
+    {
+        var sampleData = Path.Combine(AppContext.BaseDirectory, "SampleData");
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["urls"] = DefaultUrl,
+                ["Database:Provider"] = "Sqlite",
+                ["Database:DataDirectory"] = Path.Combine(Environment.CurrentDirectory, "data"),
+                ["Messaging:Transport"] = "InMemory",
+                ["Drafting:KnowledgeBase:ImportFolder"] = Path.Combine(sampleData, "kb"),
+                ["Standalone:SampleTickets"] = Path.Combine(sampleData, "tickets.json"),
+                ["Standalone:PostSampleTickets"] = postSampleTickets ? "true" : "false",
+            },
+        });
+    }
+}
