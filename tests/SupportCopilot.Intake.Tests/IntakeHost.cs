@@ -31,6 +31,9 @@ internal sealed class IntakeHost : IAsyncDisposable
 
     public IBus Bus => _app.Services.GetRequiredService<IBus>();
 
+    /// <summary>What the host's consumers finished handling.</summary>
+    public ConsumedMessages Consumed { get; } = new();
+
     public static async Task<IntakeHost> StartAsync(DatabaseProvider provider, Uri? callbackUrl = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
@@ -53,7 +56,9 @@ internal sealed class IntakeHost : IAsyncDisposable
         app.MapIntakeService();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new IntakeHost(app, database, new HttpClient { BaseAddress = new Uri(address) });
+        var host = new IntakeHost(app, database, new HttpClient { BaseAddress = new Uri(address) });
+        host.Bus.ConnectConsumeObserver(host.Consumed);
+        return host;
     }
 
     public Task<HttpResponseMessage> PostTicketAsync(object ticket) => Http.PostAsJsonAsync("/api/webhooks/generic", ticket);
