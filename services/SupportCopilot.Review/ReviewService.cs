@@ -1,4 +1,12 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SupportCopilot.Data;
+using SupportCopilot.Hosting;
+using SupportCopilot.Review.Assets;
+using SupportCopilot.Review.Database;
+using SupportCopilot.Review.Decisions;
+using SupportCopilot.Review.Items;
+using SupportCopilot.Review.Queue;
 
 namespace SupportCopilot.Review;
 
@@ -7,15 +15,40 @@ public static class ReviewService
 {
     public const string Name = "review";
 
+    /// <summary>
+    /// Registers the Review service. The host also needs the bus (<c>AddSupportCopilotMessaging</c>
+    /// with <see cref="AddConsumers"/>) and must call <see cref="MapReviewService"/>. The pages
+    /// validate their antiforgery tokens themselves; no extra middleware is needed.
+    /// </summary>
     public static IHostApplicationBuilder AddReviewService(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<ReviewSettings>().Bind(builder.Configuration.GetSection(ReviewSettings.SectionName));
+        builder.Services.AddServiceDatabase<ReviewDatabase>(builder.Configuration, ReviewMigrations.All);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<EnqueueDraftHandler>();
+        builder.Services.AddScoped<DecisionHandler>();
+        builder.Services.AddScoped<ReviewItemQueries>();
+
+        // The pages are compiled into this assembly; naming it as a part lets any host find them.
+        builder.Services.AddRazorPages().AddApplicationPart(typeof(ReviewService).Assembly);
         return builder;
     }
 
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
+        ArgumentNullException.ThrowIfNull(bus);
+        bus.AddServiceConsumer<DraftReadyConsumer>(Name);
     }
 
-    public static IEndpointRouteBuilder MapReviewService(this IEndpointRouteBuilder app) => app;
+    /// <summary>The JSON API under <c>/api/review</c>, the review pages under <c>/review</c>.</summary>
+    public static IEndpointRouteBuilder MapReviewService(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapItemsEndpoints();
+        app.MapDecisionEndpoints();
+        app.MapStylesheet();
+        app.MapRazorPages();
+        return app;
+    }
 }

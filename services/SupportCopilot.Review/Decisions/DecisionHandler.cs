@@ -1,0 +1,152 @@
+using SupportCopilot.Contracts;
+using SupportCopilot.Data;
+using SupportCopilot.Review.Database;
+using SupportCopilot.Review.Items;
+
+namespace SupportCopilot.Review.Decisions;
+
+internal enum DecisionOutcome
+{
+    Decided,
+    NotFound,
+    AlreadyDecided,
+}
+
+/// <summary>What became of a decision; for <see cref="DecisionOutcome.AlreadyDecided"/> the earlier decision.</summary>
+internal sealed record DecisionResult(DecisionOutcome Outcome, Guid DraftId, string? Decision, DateTimeOffset? DecidedAt, string? DecidedBy);
+
+/// <summary>
+/// Records an agent's decision on a draft, for the JSON API and the pages alike. The conditional
+/// update is the arbiter: of two agents deciding at once exactly one changes the row from
+/// pending, and only that one writes a correction and a message.
+/// </summary>
+internal sealed class DecisionHandler(ReviewDatabase database, TimeProvider time)
+{
+    private const string SelectItem = """
+        SELECT ticket_id AS TicketId, draft_text AS DraftText, queued_at AS QueuedAt, status AS Status,
+               decided_at AS DecidedAt, decided_by AS DecidedBy
+        FROM review_items WHERE draft_id = @DraftId
+        """;
+
+    private const string MarkDecided = """
+        UPDATE review_items SET status = @Status, decided_at = @DecidedAt, decided_by = @Agent
+        WHERE draft_id = @DraftId AND status = 'pending'
+        """;
+
+    private const string InsertCorrection = """
+        INSERT INTO corrections (
+            correction_id, draft_id, ticket_id, draft_text, final_text, decision, reason, comment, agent, decided_at, review_seconds)
+        VALUES (
+            @CorrectionId, @DraftId, @TicketId, @DraftText, @FinalText, @Decision, @Reason, @Comment, @Agent, @DecidedAt, @ReviewSeconds)
+        """;
+
+    /// <summary>Approves as is, or sends <see cref="ApproveRequest.Text"/> when it differs from the draft. Validate first.</summary>
+    public Task<DecisionResult> ApproveAsync(Guid draftId, ApproveRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var agent = request.Agent!.Trim();
+        return DecideAsync(
+            draftId,
+            agent,
+            item =>
+            {
+                var text = request.Text is null ? null : Normalize(request.Text);
+                var edited = text is not null && text != Normalize(item.DraftText);
+                return edited
+                    ? new Pending(ReviewStatus.Edited, text, null, null)
+                    : new Pending(ReviewStatus.Approved, item.DraftText, null, null);
+            },
+            async (transaction, item, pending, decidedAt) => await transaction.PublishAsync(
+                new ReplyApproved(draftId, item.TicketId, pending.FinalText!, pending.Status == ReviewStatus.Edited, agent, decidedAt),
+                cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>Rejects the draft; nothing goes to the customer. Validate first.</summary>
+    public Task<DecisionResult> RejectAsync(Guid draftId, RejectRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var agent = request.Agent!.Trim();
+        var comment = string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim();
+        return DecideAsync(
+            draftId,
+            agent,
+            _ => new Pending(ReviewStatus.Rejected, null, request.Reason, comment),
+            async (transaction, item, pending, decidedAt) => await transaction.PublishAsync(
+                new DraftRejected(draftId, item.TicketId, pending.Reason!, pending.Comment, agent, decidedAt),
+                cancellationToken),
+            cancellationToken);
+    }
+
+    private async Task<DecisionResult> DecideAsync(
+        Guid draftId,
+        string agent,
+        Func<ItemState, Pending> decide,
+        Func<ServiceTransaction, ItemState, Pending, DateTimeOffset, Task> publish,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.BeginAsync(cancellationToken);
+        var item = await transaction.QuerySingleOrDefaultAsync<ItemState>(SelectItem, new { DraftId = draftId }, cancellationToken);
+        if (item is null)
+        {
+            return new DecisionResult(DecisionOutcome.NotFound, draftId, null, null, null);
+        }
+
+        if (item.Status != ReviewStatus.Pending)
+        {
+            return new DecisionResult(DecisionOutcome.AlreadyDecided, draftId, item.Status, item.DecidedAt, item.DecidedBy);
+        }
+
+        var pending = decide(item);
+        var decidedAt = time.GetUtcNow();
+        var changed = await transaction.ExecuteAsync(
+            MarkDecided, new { DraftId = draftId, pending.Status, DecidedAt = decidedAt, Agent = agent }, cancellationToken);
+        if (changed == 0)
+        {
+            // Another agent decided between our read and our update; read what they decided.
+            var winner = await transaction.QuerySingleOrDefaultAsync<ItemState>(SelectItem, new { DraftId = draftId }, cancellationToken);
+            return new DecisionResult(DecisionOutcome.AlreadyDecided, draftId, winner?.Status, winner?.DecidedAt, winner?.DecidedBy);
+        }
+
+        await transaction.ExecuteAsync(
+            InsertCorrection,
+            new
+            {
+                CorrectionId = Guid.CreateVersion7(decidedAt),
+                DraftId = draftId,
+                item.TicketId,
+                item.DraftText,
+                pending.FinalText,
+                Decision = pending.Status,
+                pending.Reason,
+                pending.Comment,
+                Agent = agent,
+                DecidedAt = decidedAt,
+                ReviewSeconds = Math.Max(0, (decidedAt - item.QueuedAt).TotalSeconds),
+            },
+            cancellationToken);
+        await publish(transaction, item, pending, decidedAt);
+        await transaction.CommitAsync(cancellationToken);
+        return new DecisionResult(DecisionOutcome.Decided, draftId, pending.Status, decidedAt, agent);
+    }
+
+    // Browsers post textareas with CRLF line ends; a draft the agent did not touch is not an edit.
+    private static string Normalize(string text) => text.ReplaceLineEndings("\n").Trim();
+
+    private sealed record Pending(string Status, string? FinalText, string? Reason, string? Comment);
+
+    private sealed class ItemState
+    {
+        public Guid TicketId { get; init; }
+
+        public string DraftText { get; init; } = string.Empty;
+
+        public DateTimeOffset QueuedAt { get; init; }
+
+        public string Status { get; init; } = string.Empty;
+
+        public DateTimeOffset? DecidedAt { get; init; }
+
+        public string? DecidedBy { get; init; }
+    }
+}

@@ -1,0 +1,73 @@
+using SupportCopilot.Contracts;
+using SupportCopilot.Review.Database;
+using SupportCopilot.Review.Items;
+
+namespace SupportCopilot.Review.Queue;
+
+/// <summary>Puts a draft the policy held back into the review queue, once.</summary>
+internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider time)
+{
+    public const string ConsumerName = "review-draft-ready";
+
+    private const string InsertItem = """
+        INSERT INTO review_items (
+            draft_id, ticket_id, connector, external_id, subject, body, customer_email, customer_name,
+            language, received_at, draft_text, citations, confidence, reasons, drafter, queued_at, status)
+        VALUES (
+            @DraftId, @TicketId, @Connector, @ExternalId, @Subject, @Body, @CustomerEmail, @CustomerName,
+            @Language, @ReceivedAt, @DraftText, @Citations, @Confidence, @Reasons, @Drafter, @QueuedAt, 'pending')
+        ON CONFLICT (draft_id) DO NOTHING
+        """;
+
+    /// <summary>
+    /// True when the draft was queued now; false when it is sent automatically, or when this
+    /// message (inbox) or this draft (primary key) was handled before.
+    /// </summary>
+    public async Task<bool> HandleAsync(DraftReady draft, Guid messageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        if (draft.AutoSend)
+        {
+            return false;
+        }
+
+        await using var transaction = await database.BeginAsync(cancellationToken);
+        if (!await transaction.TryConsumeAsync(messageId, ConsumerName, cancellationToken))
+        {
+            return false;
+        }
+
+        var queuedAt = time.GetUtcNow();
+        var ticket = draft.Ticket;
+        var inserted = await transaction.ExecuteAsync(
+            InsertItem,
+            new
+            {
+                draft.DraftId,
+                ticket.TicketId,
+                ticket.Connector,
+                ticket.ExternalId,
+                ticket.Subject,
+                ticket.Body,
+                CustomerEmail = ticket.Customer.Email,
+                CustomerName = ticket.Customer.Name,
+                ticket.Language,
+                ticket.ReceivedAt,
+                DraftText = draft.Text,
+                Citations = ReviewJson.Write(draft.Citations),
+                draft.Confidence,
+                Reasons = ReviewJson.Write(draft.Reasons),
+                draft.Drafter,
+                QueuedAt = queuedAt,
+            },
+            cancellationToken) == 1;
+        if (inserted)
+        {
+            await transaction.PublishAsync(new DraftQueuedForReview(draft.DraftId, ticket.TicketId, queuedAt), cancellationToken);
+        }
+
+        // The inbox row commits either way, so a redelivery of this message is a no-op.
+        await transaction.CommitAsync(cancellationToken);
+        return inserted;
+    }
+}
