@@ -1,4 +1,10 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
+using SupportCopilot.Data;
+using SupportCopilot.Drafting.Database;
+using SupportCopilot.Drafting.Drafts;
+using SupportCopilot.Drafting.Knowledge;
+using SupportCopilot.Hosting;
 
 namespace SupportCopilot.Drafting;
 
@@ -10,12 +16,30 @@ public static class DraftingService
     public static IHostApplicationBuilder AddDraftingService(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        // Migrations run first (a hosted service registered here), the knowledge start-up after them.
+        services.AddServiceDatabase<DraftingDatabase>(builder.Configuration, DraftingMigrations.All);
+        services.AddOptions<DraftingOptions>().Bind(builder.Configuration.GetSection(DraftingOptions.SectionName));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DraftingOptions>>().Value);
+
+        services.AddSingleton<KnowledgeIndex>();
+        services.AddSingleton<KnowledgeImporter>();
+        services.AddSingleton<DraftingPipeline>();
+        services.AddHostedService<KnowledgeStartup>();
+        services.AddHealthChecks().AddCheck<KnowledgeIndexHealthCheck>("knowledge-index", tags: ["ready"]);
         return builder;
     }
 
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
+        bus.AddServiceConsumer<TicketReceivedConsumer>(Name);
     }
 
-    public static IEndpointRouteBuilder MapDraftingService(this IEndpointRouteBuilder app) => app;
+    public static IEndpointRouteBuilder MapDraftingService(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapKnowledgeSearch();
+        return app;
+    }
 }

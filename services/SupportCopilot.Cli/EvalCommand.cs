@@ -1,0 +1,128 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using SupportCopilot.Drafting.Evaluation;
+
+namespace SupportCopilot.Cli;
+
+/// <summary>
+/// <c>copilot eval --kb &lt;dir&gt; --questions &lt;file.jsonl&gt;</c>: scores an evaluation set
+/// (datasets/README.md) with the very pipeline the Drafting service runs.
+/// </summary>
+internal static class EvalCommand
+{
+    private static readonly JsonSerializerOptions ReportJson = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var kb = new Option<DirectoryInfo>("--kb") { Description = "The set's knowledge-base folder.", Required = true };
+        var questionsFile = new Option<FileInfo>("--questions") { Description = "The set's questions.jsonl.", Required = true };
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write the JSON report." };
+        var threshold = new Option<double?>("--threshold") { Description = "Auto-send threshold (default: Drafting__AutoSendThreshold, else 0.8)." };
+        threshold.Validators.Add(result =>
+        {
+            if (result.GetValue(threshold) is { } value && (value < 0 || value > 1))
+            {
+                result.AddError("--threshold must be between 0 and 1.");
+            }
+        });
+
+        var command = new Command("eval", "Evaluate retrieval, drafting and the auto-send policy on an evaluation set.")
+        {
+            kb,
+            questionsFile,
+            output,
+            threshold,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var kbFolder = parse.GetRequiredValue(kb);
+            var questionsPath = parse.GetRequiredValue(questionsFile);
+            if (!kbFolder.Exists || !questionsPath.Exists)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]{(kbFolder.Exists ? questionsPath.FullName : kbFolder.FullName)} does not exist.[/]");
+                return 2;
+            }
+
+            var options = CliConfiguration.Drafting();
+            var autoSendThreshold = parse.GetValue(threshold) ?? options.AutoSendThreshold;
+            var questions = await EvalQuestion.ReadAsync(questionsPath.FullName, cancellationToken);
+
+            EvalReport? report = null;
+            Drafting.Knowledge.ImportResult? import = null;
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async progress =>
+                {
+                    var importing = progress.AddTask("Importing knowledge base", maxValue: 1);
+                    var drafting = progress.AddTask("Drafting questions", autoStart: false, maxValue: questions.Count);
+                    (report, import) = await new EvaluationRunner(options).RunAsync(
+                        kbFolder.FullName,
+                        questions,
+                        autoSendThreshold,
+                        onPhase: phase =>
+                        {
+                            if (phase == "questions")
+                            {
+                                importing.Value = 1;
+                                importing.StopTask();
+                                drafting.StartTask();
+                            }
+                        },
+                        onQuestion: _ => drafting.Increment(1),
+                        cancellationToken: cancellationToken);
+                    drafting.StopTask();
+                });
+
+            Print(report!, import!, kbFolder.FullName, questionsPath.FullName);
+            if (parse.GetValue(output) is { } file)
+            {
+                file.Directory?.Create();
+                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, ReportJson) + "\n", cancellationToken);
+                AnsiConsole.MarkupLineInterpolated($"Report written to [bold]{file.FullName}[/]");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(EvalReport report, Drafting.Knowledge.ImportResult import, string kb, string questions)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[bold]{questions}[/]: {report.Questions} questions ({report.Answerable} answerable, {report.Unanswerable} unanswerable) against {kb} ({import.DocumentsSeen} documents, {import.ChunksWritten} passages), drafter {report.Drafter}");
+
+        var retrieval = new Table().Title("Retrieval (answerable questions)").AddColumn("level").AddColumn("hit@1").AddColumn("hit@5").AddColumn("MRR");
+        retrieval.AddRow("source", F(report.Retrieval.HitAt1), F(report.Retrieval.HitAt5), F(report.Retrieval.Mrr));
+        retrieval.AddRow("document", F(report.RetrievalDocument.HitAt1), F(report.RetrievalDocument.HitAt5), F(report.RetrievalDocument.Mrr));
+        AnsiConsole.Write(retrieval);
+
+        var autoSend = new Table().Title("Auto-send").AddColumn("threshold").AddColumn("sent").AddColumn("coverage").AddColumn("precision").AddColumn("false sends");
+        // The sweep applies the same policy at other thresholds; the run's own threshold is in bold.
+        var rows = report.ThresholdSweep
+            .Where(t => Math.Abs(t.Threshold - report.Threshold) > 1e-9)
+            .Append(new ThresholdScores(report.Threshold, report.AutoSend.Count, report.AutoSend.Coverage, report.AutoSend.Precision, report.AutoSend.FalseSends))
+            .OrderBy(t => t.Threshold);
+        foreach (var row in rows)
+        {
+            var style = Math.Abs(row.Threshold - report.Threshold) < 1e-9 ? "bold" : "default";
+            autoSend.AddRow(
+                $"[{style}]{F(row.Threshold)}[/]", $"[{style}]{I(row.Count)}[/]", $"[{style}]{F(row.Coverage)}[/]", $"[{style}]{F(row.Precision)}[/]", $"[{style}]{I(row.FalseSends)}[/]");
+        }
+
+        AnsiConsole.Write(autoSend);
+
+        var categories = new Table().Title("Per category").AddColumn("category").AddColumn("questions").AddColumn("auto-sent").AddColumn("correct");
+        foreach (var (name, scores) in report.PerCategory)
+        {
+            categories.AddRow(Markup.Escape(name), I(scores.Questions), I(scores.AutoSent), I(scores.Correct));
+        }
+
+        AnsiConsole.Write(categories);
+        AnsiConsole.MarkupLineInterpolated($"Latency per question: p50 {report.LatencyMs.P50:0.00} ms, p99 {report.LatencyMs.P99:0.00} ms");
+    }
+
+    private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

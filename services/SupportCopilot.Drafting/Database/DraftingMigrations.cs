@@ -1,0 +1,78 @@
+using SupportCopilot.Data;
+
+namespace SupportCopilot.Drafting.Database;
+
+internal static class DraftingMigrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(
+            1,
+            "knowledge base documents and chunks",
+            Sqlite: """
+                CREATE TABLE documents (
+                    document_id TEXT PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    imported_at TEXT NOT NULL
+                );
+                CREATE TABLE chunks (
+                    chunk_id TEXT PRIMARY KEY,
+                    document_id TEXT NOT NULL REFERENCES documents (document_id) ON DELETE CASCADE,
+                    anchor TEXT NULL,
+                    heading_path TEXT NOT NULL,
+                    title TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    ordinal INTEGER NOT NULL
+                );
+                CREATE INDEX ix_chunks_document ON chunks (document_id, ordinal);
+                """,
+            Postgres: """
+                CREATE TABLE documents (
+                    document_id text PRIMARY KEY,
+                    title text NOT NULL,
+                    content_hash text NOT NULL,
+                    imported_at timestamptz NOT NULL
+                );
+                CREATE TABLE chunks (
+                    chunk_id text PRIMARY KEY,
+                    document_id text NOT NULL REFERENCES documents (document_id) ON DELETE CASCADE,
+                    anchor text NULL,
+                    heading_path text NOT NULL,
+                    title text NOT NULL,
+                    text text NOT NULL,
+                    ordinal integer NOT NULL
+                );
+                CREATE INDEX ix_chunks_document ON chunks (document_id, ordinal);
+                """),
+        new(
+            2,
+            "drafts",
+            Sqlite: """
+                CREATE TABLE drafts (
+                    draft_id TEXT PRIMARY KEY,
+                    ticket_id TEXT NOT NULL UNIQUE,
+                    text TEXT NOT NULL,
+                    citations TEXT NOT NULL,
+                    confidence REAL NOT NULL,
+                    auto_send INTEGER NOT NULL,
+                    reasons TEXT NOT NULL,
+                    drafter TEXT NOT NULL,
+                    drafted_at TEXT NOT NULL
+                );
+                """,
+            Postgres: """
+                CREATE TABLE drafts (
+                    draft_id uuid PRIMARY KEY,
+                    ticket_id uuid NOT NULL UNIQUE,
+                    text text NOT NULL,
+                    citations text NOT NULL,
+                    confidence double precision NOT NULL,
+                    auto_send boolean NOT NULL,
+                    reasons text NOT NULL,
+                    drafter text NOT NULL,
+                    drafted_at timestamptz NOT NULL
+                );
+                """),
+    ];
+}

@@ -1,0 +1,60 @@
+using SupportCopilot.Drafting.Drafts;
+
+namespace SupportCopilot.Drafting;
+
+/// <summary>
+/// Settings of the Drafting service, bound from the configuration section <c>Drafting</c>.
+/// Every default lives here in code: the project has no appsettings.json because the standalone
+/// host references it.
+/// </summary>
+internal sealed class DraftingOptions
+{
+    public const string SectionName = "Drafting";
+
+    /// <summary>A draft is sent on its own only at or above this confidence (and with a citation, and not guarded).</summary>
+    public double AutoSendThreshold { get; set; } = 0.8;
+
+    public KnowledgeBaseOptions KnowledgeBase { get; set; } = new();
+
+    public RetrievalOptions Retrieval { get; set; } = new();
+
+    public ConfidenceOptions Confidence { get; set; } = new();
+}
+
+internal sealed class KnowledgeBaseOptions
+{
+    /// <summary>When set, this folder is imported at start (after migrations); unchanged files are skipped.</summary>
+    public string? ImportFolder { get; set; }
+
+    /// <summary>Sections longer than this are split at sentence boundaries.</summary>
+    public int MaxChunkChars { get; set; } = 1500;
+}
+
+internal sealed class RetrievalOptions
+{
+    /// <summary>How many passages a search returns (the drafter and confidence look at these).</summary>
+    public int TopPassages { get; set; } = 10;
+
+    /// <summary>Query-time boost of the document title field.</summary>
+    public float TitleBoost { get; set; } = 1.0f;
+
+    /// <summary>
+    /// Query-time boost of the heading path field. 1.0 (each field scored by BM25 on its own and
+    /// summed) measured best on both evaluation sets; higher boosts over-rank sections whose heading
+    /// shares a word with the ticket (docs/evaluation.md).
+    /// </summary>
+    public float HeadingsBoost { get; set; } = 1.0f;
+
+    /// <summary>Query-time boost of the passage body.</summary>
+    public float BodyBoost { get; set; } = 1.0f;
+
+    /// <summary>
+    /// Score multiplier for an article's lead (the text under the title, before the first
+    /// sub-heading). Leads are overviews that mention every topic of the article and so win on
+    /// word overlap, while the answer sits in a section below. 1.0 turns it off.
+    /// </summary>
+    public double LeadSectionWeight { get; set; } = 0.8;
+
+    /// <summary>Weight of the ticket subject's terms relative to the body's (1.0).</summary>
+    public float SubjectWeight { get; set; } = 2.0f;
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using MassTransit;
+using SupportCopilot.Contracts;
+using SupportCopilot.Drafting.Database;
+
+namespace SupportCopilot.Drafting.Drafts;
+
+/// <summary>
+/// Drafts every ticket Intake accepted, once. One transaction holds the inbox record, the draft
+/// and the outgoing <see cref="DraftReady"/> (outbox): a redelivered message, or a second message
+/// for a ticket that already has a draft, changes nothing and publishes nothing.
+/// </summary>
+internal sealed class TicketReceivedConsumer(DraftingDatabase database, DraftingPipeline pipeline)
+    : IConsumer<TicketReceived>
+{
+    private const string ConsumerName = "drafting-ticket-received";
+
+    private const string DraftExists = "SELECT COUNT(*) FROM drafts WHERE ticket_id = @TicketId";
+
+    private const string InsertDraft = """
+        INSERT INTO drafts (draft_id, ticket_id, text, citations, confidence, auto_send, reasons, drafter, drafted_at)
+        VALUES (@DraftId, @TicketId, @Text, @Citations, @Confidence, @AutoSend, @Reasons, @Drafter, @DraftedAt)
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task Consume(ConsumeContext<TicketReceived> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await HandleAsync(context.Message, context.MessageId ?? NewId.NextGuid(), context.CancellationToken);
+    }
+
+    /// <summary>Drafts the ticket; returns what was published, or null when there was nothing to do.</summary>
+    internal async Task<DraftReady?> HandleAsync(TicketReceived message, Guid messageId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var ticket = message.Ticket;
+
+        // Draft before the transaction: retrieval needs no locks, and a SQLite write lock should be short.
+        var result = await pipeline.RunAsync(ticket, cancellationToken);
+
+        await using var transaction = await database.BeginAsync(cancellationToken);
+        if (!await transaction.TryConsumeAsync(messageId, ConsumerName, cancellationToken))
+        {
+            return null;
+        }
+
+        if (await transaction.ExecuteScalarAsync<long>(DraftExists, new { ticket.TicketId }, cancellationToken) > 0)
+        {
+            // Another message for the same ticket already drafted it; keep the inbox record only.
+            await transaction.CommitAsync(cancellationToken);
+            return null;
+        }
+
+        var draft = new DraftReady(
+            NewId.NextGuid(),
+            ticket,
+            result.Draft.Text,
+            result.Draft.Citations,
+            result.Confidence,
+            result.Decision.AutoSend,
+            result.ReasonCodes,
+            pipeline.DrafterName,
+            DateTimeOffset.UtcNow);
+
+        await transaction.ExecuteAsync(
+            InsertDraft,
+            new
+            {
+                draft.DraftId,
+                ticket.TicketId,
+                draft.Text,
+                Citations = JsonSerializer.Serialize(draft.Citations, Json),
+                draft.Confidence,
+                draft.AutoSend,
+                Reasons = JsonSerializer.Serialize(result.Decision.Reasons, Json),
+                draft.Drafter,
+                draft.DraftedAt,
+            },
+            cancellationToken);
+        await transaction.PublishAsync(draft, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return draft;
+    }
+}

@@ -1,0 +1,285 @@
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+using SupportCopilot.Drafting.Database;
+
+namespace SupportCopilot.Drafting.Knowledge;
+
+/// <summary>
+/// A query term after analysis (stemmed, stop words gone), its weight in the ticket, how many
+/// passages hold it and its rarity (BM25 idf) in the knowledge base.
+/// </summary>
+internal sealed record QueryTerm(string Term, double Weight, int DocumentFrequency, double Idf)
+{
+    public double Mass => Weight * Idf;
+
+    /// <summary>False for words no passage holds (names, typos, things the knowledge base does not cover).</summary>
+    public bool InVocabulary => DocumentFrequency > 0;
+}
+
+internal sealed record SearchHit(KnowledgeChunk Chunk, double Score, int Rank);
+
+internal sealed record SearchResult(IReadOnlyList<QueryTerm> Terms, IReadOnlyList<SearchHit> Hits)
+{
+    public static readonly SearchResult Empty = new([], []);
+}
+
+/// <summary>
+/// BM25 search over the knowledge-base passages with Lucene.Net: an in-memory index rebuilt from
+/// the <c>chunks</c> table at start and after every import. Searches run concurrently; a rebuild
+/// swaps in a new snapshot, and the old reader closes once the last search on it is done
+/// (reference counting, as Lucene's SearcherManager does).
+/// </summary>
+internal sealed class KnowledgeIndex : IDisposable
+{
+    private const string IdField = "id";
+    private const string TitleField = "title";
+    private const string HeadingsField = "headings";
+    private const string BodyField = "body";
+    private const int MaxQueryTerms = 200;
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+
+    private readonly Analyzer _analyzer = new EnglishAnalyzer(Version);
+    private readonly RetrievalOptions _options;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Snapshot? _current;
+
+    public KnowledgeIndex(DraftingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Retrieval;
+    }
+
+    public bool IsReady => _ready.Task.IsCompleted;
+
+    public int PassageCount => Volatile.Read(ref _current)?.Chunks.Count ?? 0;
+
+    public Task WaitUntilReadyAsync(CancellationToken cancellationToken = default) => _ready.Task.WaitAsync(cancellationToken);
+
+    public async Task RebuildAsync(DraftingDatabase database, CancellationToken cancellationToken = default) =>
+        Build(await KnowledgeChunks.LoadAllAsync(database, cancellationToken));
+
+    /// <summary>Indexes <paramref name="chunks"/> and swaps the new index in.</summary>
+    public void Build(IReadOnlyList<KnowledgeChunk> chunks)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        var directory = new RAMDirectory();
+        var config = new IndexWriterConfig(Version, _analyzer)
+        {
+            Similarity = new BM25Similarity(),
+            OpenMode = OpenMode.CREATE,
+        };
+        var byId = new Dictionary<string, KnowledgeChunk>(StringComparer.Ordinal);
+        var termSets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var documentFrequency = new Dictionary<string, int>(StringComparer.Ordinal);
+        using (var writer = new IndexWriter(directory, config))
+        {
+            foreach (var chunk in chunks)
+            {
+                writer.AddDocument(new Document
+                {
+                    new StringField(IdField, chunk.ChunkId, Field.Store.YES),
+                    new TextField(TitleField, chunk.Title, Field.Store.NO),
+                    new TextField(HeadingsField, chunk.HeadingPath, Field.Store.NO),
+                    new TextField(BodyField, chunk.Text, Field.Store.NO),
+                });
+                byId[chunk.ChunkId] = chunk;
+                var terms = Analyze(chunk.Title + "\n" + chunk.HeadingPath + "\n" + chunk.Text).ToHashSet(StringComparer.Ordinal);
+                termSets[chunk.ChunkId] = terms;
+                foreach (var term in terms)
+                {
+                    documentFrequency[term] = documentFrequency.GetValueOrDefault(term) + 1;
+                }
+            }
+
+            writer.Commit();
+        }
+
+        var reader = DirectoryReader.Open(directory);
+        var snapshot = new Snapshot(reader, new IndexSearcher(reader) { Similarity = new BM25Similarity() }, byId, termSets, documentFrequency);
+        var previous = Interlocked.Exchange(ref _current, snapshot);
+        previous?.Reader.DecRef();
+        _ready.TrySetResult();
+    }
+
+    /// <summary>The analyzer's view of <paramref name="text"/>: lower-cased, stop words removed, stemmed.</summary>
+    public IReadOnlyList<string> Analyze(string text)
+    {
+        var terms = new List<string>();
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return terms;
+        }
+
+        using var stream = _analyzer.GetTokenStream(BodyField, new StringReader(text));
+        var attribute = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            terms.Add(attribute.ToString());
+        }
+
+        stream.End();
+        return terms;
+    }
+
+    /// <summary>
+    /// Ranks passages for a ticket. The query is built from analyzed terms (never parsed), so
+    /// ticket text cannot inject query syntax; subject terms weigh more than body terms.
+    /// </summary>
+    public SearchResult Search(string subject, string body, int? top = null)
+    {
+        var snapshot = Acquire();
+        if (snapshot is null)
+        {
+            return SearchResult.Empty;
+        }
+
+        try
+        {
+            var terms = QueryTerms(snapshot, subject, body);
+            if (terms.Count == 0)
+            {
+                return SearchResult.Empty;
+            }
+
+            var query = new BooleanQuery();
+            foreach (var term in terms)
+            {
+                Add(query, TitleField, term, _options.TitleBoost);
+                Add(query, HeadingsField, term, _options.HeadingsBoost);
+                Add(query, BodyField, term, _options.BodyBoost);
+            }
+
+            // Fetch more than asked so that re-weighting lead sections can reorder the top.
+            var wanted = top ?? _options.TopPassages;
+            var docs = snapshot.Searcher.Search(query, wanted * 2);
+            var scored = new List<(KnowledgeChunk Chunk, double Score)>(docs.ScoreDocs.Length);
+            foreach (var scoreDoc in docs.ScoreDocs)
+            {
+                var id = snapshot.Searcher.Doc(scoreDoc.Doc).Get(IdField);
+                if (id is not null && snapshot.Chunks.TryGetValue(id, out var chunk))
+                {
+                    scored.Add((chunk, chunk.IsLead ? scoreDoc.Score * _options.LeadSectionWeight : scoreDoc.Score));
+                }
+            }
+
+            var hits = scored
+                .OrderByDescending(s => s.Score)
+                .Take(wanted)
+                .Select((s, i) => new SearchHit(s.Chunk, s.Score, i + 1))
+                .ToList();
+            return new SearchResult(terms, hits);
+        }
+        finally
+        {
+            snapshot.Reader.DecRef();
+        }
+    }
+
+    /// <summary>
+    /// Share of the query's weight (term weight x idf) that the passage contains, in [0, 1]. Words
+    /// no passage holds are left out: no passage could match them, and they are mostly names,
+    /// typos and chatter (<see cref="OutOfVocabularyShare"/> measures them separately).
+    /// </summary>
+    public double Coverage(KnowledgeChunk chunk, IReadOnlyList<QueryTerm> terms)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
+        var snapshot = Volatile.Read(ref _current);
+        if (snapshot is null || !snapshot.TermSets.TryGetValue(chunk.ChunkId, out var set))
+        {
+            return 0;
+        }
+
+        return Coverage(set, terms);
+    }
+
+    public static double Coverage(IReadOnlySet<string> present, IReadOnlyList<QueryTerm> terms)
+    {
+        ArgumentNullException.ThrowIfNull(present);
+        ArgumentNullException.ThrowIfNull(terms);
+        var total = terms.Where(t => t.InVocabulary).Sum(t => t.Mass);
+        return total <= 0 ? 0 : Math.Clamp(terms.Where(t => t.InVocabulary && present.Contains(t.Term)).Sum(t => t.Mass) / total, 0, 1);
+    }
+
+    /// <summary>Share of the query's weight in words no passage holds, in [0, 1].</summary>
+    public static double OutOfVocabularyShare(IReadOnlyList<QueryTerm> terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        var total = terms.Sum(t => t.Mass);
+        return total <= 0 ? 0 : terms.Where(t => !t.InVocabulary).Sum(t => t.Mass) / total;
+    }
+
+    public void Dispose()
+    {
+        var previous = Interlocked.Exchange(ref _current, null);
+        previous?.Reader.DecRef();
+        _analyzer.Dispose();
+    }
+
+    private static void Add(BooleanQuery query, string field, QueryTerm term, float boost)
+    {
+        if (boost > 0)
+        {
+            query.Add(new TermQuery(new Term(field, term.Term)) { Boost = (float)term.Weight * boost }, Occur.SHOULD);
+        }
+    }
+
+    private List<QueryTerm> QueryTerms(Snapshot snapshot, string subject, string body)
+    {
+        var weights = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var group in Analyze(body).GroupBy(t => t, StringComparer.Ordinal))
+        {
+            // Repeating a word says a little more about what the ticket is about, not much more.
+            weights[group.Key] = 1.0 + 0.5 * Math.Log(group.Count());
+        }
+
+        foreach (var term in Analyze(subject).Distinct(StringComparer.Ordinal))
+        {
+            weights[term] = weights.GetValueOrDefault(term) + _options.SubjectWeight;
+        }
+
+        var passages = Math.Max(1, snapshot.Chunks.Count);
+        return weights
+            .Select(pair =>
+            {
+                var frequency = snapshot.DocumentFrequency.GetValueOrDefault(pair.Key);
+                var idf = Math.Log(1 + (passages - frequency + 0.5) / (frequency + 0.5));
+                return new QueryTerm(pair.Key, pair.Value, frequency, idf);
+            })
+            .OrderByDescending(t => t.Mass)
+            .ThenBy(t => t.Term, StringComparer.Ordinal)
+            .Take(MaxQueryTerms)
+            .ToList();
+    }
+
+    private Snapshot? Acquire()
+    {
+        while (true)
+        {
+            var snapshot = Volatile.Read(ref _current);
+            if (snapshot is null)
+            {
+                return null;
+            }
+
+            if (snapshot.Reader.TryIncRef())
+            {
+                return snapshot;
+            }
+        }
+    }
+
+    private sealed record Snapshot(
+        DirectoryReader Reader,
+        IndexSearcher Searcher,
+        IReadOnlyDictionary<string, KnowledgeChunk> Chunks,
+        IReadOnlyDictionary<string, HashSet<string>> TermSets,
+        IReadOnlyDictionary<string, int> DocumentFrequency);
+}
