@@ -73,13 +73,15 @@ public sealed class WholeLoopTests
             "SupportCopilot.Standalone", new Dictionary<string, string?> { ["Database__DataDirectory"] = dataDirectory });
         await standalone.WaitUntilReadyAsync(Patience);
 
+        // The refund request is a guarded topic: whatever its confidence, it must wait for an agent.
         var pending = await Eventually.MatchesAsync(
-            async () => await standalone.Http.GetStringAsync("/review"),
-            page => page.Contains("sample-100", StringComparison.Ordinal) || page.Contains("Quillstack", StringComparison.Ordinal),
+            () => standalone.Http.GetFromJsonAsync<JsonElement>("/api/review/items?status=pending"),
+            list => list.GetProperty("items").EnumerateArray().Any(i => i.GetProperty("externalId").GetString() == "sample-1005"),
             Patience,
-            "The review queue showing sample tickets");
-
-        Assert.Contains("<html", pending, StringComparison.OrdinalIgnoreCase);
+            "The sample refund request reaching the review queue");
+        Assert.All(pending.GetProperty("items").EnumerateArray(), i => Assert.StartsWith("sample-", i.GetProperty("externalId").GetString(), StringComparison.Ordinal));
+        var queue = await standalone.Http.GetStringAsync("/review");
+        Assert.Contains("Refund please", queue, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(dataDirectory, ".sample-tickets-posted")));
     }
 

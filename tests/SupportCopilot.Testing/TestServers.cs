@@ -11,6 +11,7 @@ public static class TestServers
 {
     public const string PostgresVariable = "SUPPORTCOPILOT_TEST_POSTGRES";
     public const string RabbitMqVariable = "SUPPORTCOPILOT_TEST_RABBITMQ";
+    public const string ChromiumVariable = "SUPPORTCOPILOT_TEST_CHROMIUM";
 
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
@@ -20,6 +21,27 @@ public static class TestServers
     /// <summary>amqp:// URI of the test RabbitMQ node; skips or fails when absent.</summary>
     public static string RabbitMq => Require(RabbitMqVariable, "RabbitMQ");
 
+    /// <summary>A Chromium executable (Debian's by default); skips or fails when there is none.</summary>
+    public static string Chromium
+    {
+        get
+        {
+            var path = Environment.GetEnvironmentVariable(ChromiumVariable);
+            if (string.IsNullOrWhiteSpace(path) && File.Exists("/usr/bin/chromium"))
+            {
+                path = "/usr/bin/chromium";
+            }
+
+            if (!string.IsNullOrWhiteSpace(path) && File.Exists(path))
+            {
+                return path;
+            }
+
+            Unavailable($"Chromium is not installed: apt-get install chromium, or set {ChromiumVariable}.");
+            return string.Empty;
+        }
+    }
+
     private static string Require(string variable, string server)
     {
         var value = Environment.GetEnvironmentVariable(variable);
@@ -28,13 +50,17 @@ public static class TestServers
             return value;
         }
 
-        var message = $"{server} is not configured: set {variable} (bash .ci/run starts a throwaway server and sets it).";
+        Unavailable($"{server} is not configured: set {variable} (bash .ci/run starts a throwaway server and sets it).");
+        return string.Empty;
+    }
+
+    private static void Unavailable(string message)
+    {
         if (IsCi)
         {
             Assert.Fail(message);
         }
 
         Assert.Skip(message);
-        return string.Empty;
     }
 }
