@@ -19,6 +19,7 @@ internal static class EvalCommand
         var kb = new Option<DirectoryInfo>("--kb") { Description = "The set's knowledge-base folder.", Required = true };
         var questionsFile = new Option<FileInfo>("--questions") { Description = "The set's questions.jsonl.", Required = true };
         var output = new Option<FileInfo?>("--out") { Description = "Where to write the JSON report." };
+        var chart = new Option<FileInfo?>("--chart") { Description = "Where to write an SVG chart of coverage and precision against the threshold." };
         var threshold = new Option<double?>("--threshold") { Description = "Auto-send threshold (default: Drafting__AutoSendThreshold, else 0.8)." };
         threshold.Validators.Add(result =>
         {
@@ -33,6 +34,7 @@ internal static class EvalCommand
             kb,
             questionsFile,
             output,
+            chart,
             threshold,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -83,6 +85,13 @@ internal static class EvalCommand
                 AnsiConsole.MarkupLineInterpolated($"Report written to [bold]{file.FullName}[/]");
             }
 
+            if (parse.GetValue(chart) is { } svg)
+            {
+                svg.Directory?.Create();
+                await File.WriteAllTextAsync(svg.FullName, ThresholdChart.Render(report!, SetName(kbFolder)), cancellationToken);
+                AnsiConsole.MarkupLineInterpolated($"Chart written to [bold]{svg.FullName}[/]");
+            }
+
             return 0;
         });
         return command;
@@ -98,9 +107,11 @@ internal static class EvalCommand
         AnsiConsole.Write(retrieval);
 
         var autoSend = new Table().Title("Auto-send").AddColumn("threshold").AddColumn("sent").AddColumn("coverage").AddColumn("precision").AddColumn("false sends");
-        // The sweep applies the same policy at other thresholds; the run's own threshold is in bold.
+        // The sweep applies the same policy at other thresholds (0.5 to 0.9 here, all of them in the
+        // report and the chart); the run's own threshold is in bold.
         var rows = report.ThresholdSweep
             .Where(t => Math.Abs(t.Threshold - report.Threshold) > 1e-9)
+            .Where(t => t.Threshold >= 0.5 - 1e-9 && Math.Abs(t.Threshold * 10 - Math.Round(t.Threshold * 10)) < 1e-9)
             .Append(new ThresholdScores(report.Threshold, report.AutoSend.Count, report.AutoSend.Coverage, report.AutoSend.Precision, report.AutoSend.FalseSends))
             .OrderBy(t => t.Threshold);
         foreach (var row in rows)
@@ -121,6 +132,9 @@ internal static class EvalCommand
         AnsiConsole.Write(categories);
         AnsiConsole.MarkupLineInterpolated($"Latency per question: p50 {report.LatencyMs.P50:0.00} ms, p99 {report.LatencyMs.P99:0.00} ms");
     }
+
+    /// <summary>A set is a folder holding kb/ and questions.jsonl, so name it after that folder.</summary>
+    private static string SetName(DirectoryInfo kb) => kb.Name == "kb" && kb.Parent is { } set ? set.Name : kb.Name;
 
     private static string F(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
 
