@@ -49,6 +49,21 @@ public sealed class ExtractiveDrafterTests
     }
 
     [Fact]
+    public void The_quoted_section_s_opening_sentence_is_kept_even_when_the_customer_used_other_words()
+    {
+        using var index = SampleKnowledgeBase.Index();
+        const string question = "hey - what is the API rate limit? our nightly script started getting 429 errors. do we need to upgrade?";
+
+        var draft = new ExtractiveDrafter(index).Draft(SampleKnowledgeBase.Ticket(question), index.Search("API rate limit?", question));
+
+        Assert.Equal("integrations/api-tokens.md#rate-limits", draft.Citations[0].Source);
+        Assert.Contains("Each token can make up to 120 requests per minute.", draft.Text, StringComparison.Ordinal);
+        Assert.True(
+            draft.Text.IndexOf("120 requests", StringComparison.Ordinal) < draft.Text.IndexOf("429", StringComparison.Ordinal),
+            "Sentences keep the order they have in the passage.");
+    }
+
+    [Fact]
     public void Nothing_useful_found_gives_a_holding_reply_with_no_citation()
     {
         using var index = SampleKnowledgeBase.Index();

@@ -129,9 +129,9 @@ internal sealed class ExtractiveDrafter(KnowledgeIndex index)
         new($"{greeting}\n\n{HoldingReply}\n\n{SignOff}", [], [], [], 0);
 
     /// <summary>
-    /// The passage's best sentences for <paramref name="terms"/>, in passage order: every sentence
-    /// scoring at least half the best one, at most <paramref name="max"/>; a chosen sentence that
-    /// introduces a list (ends with ':') brings the list items that follow it.
+    /// The passage's best sentences for <paramref name="terms"/>, in passage order: its opening
+    /// sentence and every sentence scoring at least half the best one (at most <paramref name="max"/>
+    /// of those); a chosen sentence that introduces a list (ends with ':') brings its list items.
     /// </summary>
     private List<(string Text, bool StartsLine)> Select(KnowledgeChunk chunk, IReadOnlyList<QueryTerm> terms, int max)
     {
@@ -154,6 +154,10 @@ internal sealed class ExtractiveDrafter(KnowledgeIndex index)
             .Take(max)
             .Select(x => x.Index)
             .ToHashSet();
+
+        // A help-centre section opens with its key fact ("Each token can make up to 120 requests
+        // per minute."), often in words the customer did not use; word overlap alone skips it.
+        chosen.Add(scored[0].Index);
 
         foreach (var index in chosen.ToList())
         {
