@@ -1,0 +1,245 @@
+using SupportCopilot.Contracts;
+
+namespace SupportCopilot.Review.Exports;
+
+internal static class ChatRole
+{
+    public const string System = "system";
+    public const string User = "user";
+    public const string Assistant = "assistant";
+}
+
+internal sealed record ChatMessage(string Role, string Content);
+
+/// <summary>A correction after redaction, with its ticket and sources: what every format builds rows from.</summary>
+internal sealed class PreparedCorrection
+{
+    public required CorrectionRecord Record { get; init; }
+
+    public required string Subject { get; init; }
+
+    public required string Body { get; init; }
+
+    public required string DraftText { get; init; }
+
+    public required string? FinalText { get; init; }
+
+    public required string? Comment { get; init; }
+
+    public required IReadOnlyList<Citation> Sources { get; init; }
+
+    public required string Category { get; init; }
+}
+
+/// <summary>One row of a JSONL data set before it is written; the validator reads it, the writer serialises it.</summary>
+internal sealed class ExportRow
+{
+    public required PreparedCorrection Correction { get; init; }
+
+    /// <summary>sft: system, user, assistant. dpo: the input (system, user). eval: system, user.</summary>
+    public IReadOnlyList<ChatMessage> Messages { get; init; } = [];
+
+    public string? Preferred { get; init; }
+
+    public string? NonPreferred { get; init; }
+
+    public string? ReferenceAnswer { get; init; }
+
+    public int Tokens { get; set; }
+}
+
+/// <summary>Why a correction did not become a row. The manifest counts each by its code.</summary>
+internal static class SkipReasons
+{
+    public const string Duplicate = "duplicate_ticket";
+    public const string BelowMinEditDistance = "below_min_edit_distance";
+    public const string NotThisFormat = "decision_not_in_format";
+    public const string NoFinalText = "no_final_text";
+    public const string IdenticalOutputs = "identical_outputs";
+    public const string EmptyContent = "empty_content";
+    public const string RoleOrder = "invalid_role_order";
+    public const string TooManyTokens = "too_many_tokens";
+    public const string UnreadableSources = "unreadable_sources";
+}
+
+/// <summary>Builds each format's row from a prepared correction, or says why there is none.</summary>
+internal static class ExportRowBuilder
+{
+    public static (ExportRow? Row, string? Skip) Build(ExportFormat format, PreparedCorrection correction)
+    {
+        ArgumentNullException.ThrowIfNull(correction);
+        var decision = correction.Record.Decision;
+        switch (format)
+        {
+            case ExportFormat.Sft:
+                // The target is what went to the customer: the draft as approved, or the agent's edit.
+                if (decision is not (ReviewDecision.Approved or ReviewDecision.Edited))
+                {
+                    return (null, SkipReasons.NotThisFormat);
+                }
+
+                if (correction.FinalText is null)
+                {
+                    return (null, SkipReasons.NoFinalText);
+                }
+
+                return (new ExportRow { Correction = correction, Messages = [.. Prompt(correction), new(ChatRole.Assistant, correction.FinalText)] }, null);
+
+            case ExportFormat.Dpo:
+                // A preference needs two different answers: the agent's (preferred) and the model's.
+                if (decision == ReviewDecision.Approved)
+                {
+                    return (null, SkipReasons.NotThisFormat);
+                }
+
+                if (correction.FinalText is null)
+                {
+                    return (null, SkipReasons.NoFinalText);
+                }
+
+                if (Normalize(correction.FinalText) == Normalize(correction.DraftText))
+                {
+                    return (null, SkipReasons.IdenticalOutputs);
+                }
+
+                return (new ExportRow
+                {
+                    Correction = correction,
+                    Messages = Prompt(correction),
+                    Preferred = correction.FinalText,
+                    NonPreferred = correction.DraftText,
+                }, null);
+
+            case ExportFormat.Eval:
+                if (correction.FinalText is null)
+                {
+                    return (null, SkipReasons.NoFinalText);
+                }
+
+                return (new ExportRow { Correction = correction, Messages = Prompt(correction), ReferenceAnswer = correction.FinalText }, null);
+
+            default:
+                return (new ExportRow { Correction = correction }, null);
+        }
+    }
+
+    public static IReadOnlyList<ChatMessage> Prompt(PreparedCorrection correction) =>
+    [
+        new(ChatRole.System, DraftPrompt.SystemInstruction),
+        new(ChatRole.User, DraftPrompt.UserContent(correction.Subject, correction.Body, correction.Sources)),
+    ];
+
+    public static string Normalize(string text) => text.ReplaceLineEndings("\n").Trim();
+}
+
+/// <summary>
+/// The format's rules, checked on every row before it is written (what Azure OpenAI's file
+/// validation would otherwise reject after the upload): roles and their order, non-empty content,
+/// the per-row token limit. Returns the reason a row is invalid, or null.
+/// </summary>
+internal static class ExportRowValidator
+{
+    public static string? Validate(ExportFormat format, ExportRow row, int maxTokens)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (format == ExportFormat.Csv)
+        {
+            return string.IsNullOrWhiteSpace(row.Correction.Body) && string.IsNullOrWhiteSpace(row.Correction.Subject)
+                ? SkipReasons.EmptyContent
+                : null;
+        }
+
+        if (row.Messages.Any(m => string.IsNullOrWhiteSpace(m.Content)))
+        {
+            return SkipReasons.EmptyContent;
+        }
+
+        var endsWith = format == ExportFormat.Sft ? ChatRole.Assistant : ChatRole.User;
+        if (!RolesInOrder(row.Messages, endsWith))
+        {
+            return SkipReasons.RoleOrder;
+        }
+
+        switch (format)
+        {
+            case ExportFormat.Dpo when string.IsNullOrWhiteSpace(row.Preferred) || string.IsNullOrWhiteSpace(row.NonPreferred):
+                return SkipReasons.EmptyContent;
+            case ExportFormat.Dpo when ExportRowBuilder.Normalize(row.Preferred!) == ExportRowBuilder.Normalize(row.NonPreferred!):
+                return SkipReasons.IdenticalOutputs;
+            case ExportFormat.Eval when string.IsNullOrWhiteSpace(row.ReferenceAnswer):
+                return SkipReasons.EmptyContent;
+        }
+
+        row.Tokens = CountTokens(format, row);
+        return row.Tokens > maxTokens ? SkipReasons.TooManyTokens : null;
+    }
+
+    /// <summary>
+    /// Optional system first, then user and assistant alternating, starting with user and ending
+    /// with <paramref name="last"/>.
+    /// </summary>
+    public static bool RolesInOrder(IReadOnlyList<ChatMessage> messages, string last)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var i = 0;
+        if (messages.Count > 0 && messages[0].Role == ChatRole.System)
+        {
+            i = 1;
+        }
+
+        if (i >= messages.Count)
+        {
+            return false;
+        }
+
+        var expected = ChatRole.User;
+        for (; i < messages.Count; i++)
+        {
+            if (messages[i].Role != expected)
+            {
+                return false;
+            }
+
+            expected = expected == ChatRole.User ? ChatRole.Assistant : ChatRole.User;
+        }
+
+        return messages[^1].Role == last;
+    }
+
+    /// <summary>Tokens of the row as training sees it: a DPO row holds the input with each output.</summary>
+    private static int CountTokens(ExportFormat format, ExportRow row)
+    {
+        // The system instruction and the knowledge-base passages repeat on most rows: their counts are
+        // cached, and the user turn is counted as its sections (ticket, then each source), which
+        // tokenise apart exactly as together because every section starts on a new line.
+        var input = 3;
+        foreach (var message in row.Messages)
+        {
+            input += message.Role switch
+            {
+                ChatRole.System => 3 + ExportTokens.CountCached(message.Content),
+                ChatRole.User when ReferenceEquals(message, row.Messages[1]) && row.Messages.Count >= 2 =>
+                    3 + ExportTokens.Count(DraftPrompt.TicketSection(row.Correction.Subject, row.Correction.Body))
+                      + row.Correction.Sources.Sum(s => ExportTokens.CountCached(DraftPrompt.SourceSection(s))),
+                _ => ExportTokens.Message(message.Content),
+            };
+        }
+
+        return format switch
+        {
+            ExportFormat.Dpo => input + ExportTokens.Message(row.Preferred!) + ExportTokens.Message(row.NonPreferred!),
+            ExportFormat.Eval => input + ExportTokens.Message(row.ReferenceAnswer!),
+            _ => input,
+        };
+    }
+}
+
+/// <summary>The correction's decisions (the decided states of a review item).</summary>
+internal static class ReviewDecision
+{
+    public const string Approved = "approved";
+    public const string Edited = "edited";
+    public const string Rejected = "rejected";
+
+    public static readonly IReadOnlyList<string> All = [Approved, Edited, Rejected];
+}

@@ -1,0 +1,202 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.ML.Tokenizers;
+
+namespace SupportCopilot.Review.Exports;
+
+/// <summary>The data-set formats the exporter writes.</summary>
+internal enum ExportFormat
+{
+    /// <summary>Chat fine-tuning JSONL: <c>{"messages":[system, user, assistant]}</c>.</summary>
+    Sft,
+
+    /// <summary>Preference fine-tuning JSONL: input, preferred and non-preferred output.</summary>
+    Dpo,
+
+    /// <summary>Evaluation JSONL: messages up to the user turn, the reference answer and metadata.</summary>
+    Eval,
+
+    /// <summary>A flat RFC 4180 table for analysts.</summary>
+    Csv,
+}
+
+internal static class ExportFormats
+{
+    public static string Name(ExportFormat format) => format.ToString().ToLowerInvariant();
+
+    public static string Extension(ExportFormat format) => format == ExportFormat.Csv ? ".csv" : ".jsonl";
+
+    public static bool TryParse(string? value, out ExportFormat format)
+    {
+        foreach (var candidate in Enum.GetValues<ExportFormat>())
+        {
+            if (string.Equals(value, Name(candidate), StringComparison.OrdinalIgnoreCase))
+            {
+                format = candidate;
+                return true;
+            }
+        }
+
+        format = default;
+        return false;
+    }
+}
+
+/// <summary>Pure helpers of the exporter: split, dedup key, edit distance, token counts.</summary>
+internal static class ExportText
+{
+    /// <summary>
+    /// Where a ticket lands: the first 8 bytes of SHA-256 over its id (lower-case, hyphenated, UTF-8)
+    /// read as a big-endian fraction of 2^64; below <paramref name="trainShare"/> is train. It depends
+    /// on the ticket id alone, so every draft of one ticket lands on the same side, on every run,
+    /// with any tool that implements this sentence.
+    /// </summary>
+    public static bool IsTrain(Guid ticketId, double trainShare)
+    {
+        Span<byte> id = stackalloc byte[36];
+        Encoding.UTF8.GetBytes(ticketId.ToString("D"), id);
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(id, hash);
+        var fraction = BinaryPrimitives.ReadUInt64BigEndian(hash) / 18446744073709551616.0;
+        return fraction < trainShare;
+    }
+
+    /// <summary>
+    /// A hash of the ticket's text as a person would read it: lower case, every run of characters
+    /// that are not letters or digits collapsed to one space, so that whitespace, punctuation and
+    /// case do not make two copies of one ticket look different. FNV-1a, 64 bits.
+    /// </summary>
+    public static ulong NormalizedHash(string subject, string body)
+    {
+        var hash = 14695981039346656037UL;
+        var pendingSpace = false;
+        var any = false;
+        foreach (var text in (ReadOnlySpan<string>)[subject, "\n", body])
+        {
+            foreach (var c in text)
+            {
+                if (char.IsLetterOrDigit(c))
+                {
+                    if (pendingSpace && any)
+                    {
+                        hash = (hash ^ ' ') * 1099511628211UL;
+                    }
+
+                    pendingSpace = false;
+                    any = true;
+                    hash = (hash ^ char.ToLowerInvariant(c)) * 1099511628211UL;
+                }
+                else
+                {
+                    pendingSpace = true;
+                }
+            }
+        }
+
+        return hash;
+    }
+
+    /// <summary>Levenshtein distance, but stops counting at <paramref name="cap"/> (a banded computation, O(cap × length)).</summary>
+    public static int EditDistance(string a, string b, int cap)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (cap <= 0)
+        {
+            return 0;
+        }
+
+        if (Math.Abs(a.Length - b.Length) >= cap)
+        {
+            return cap;
+        }
+
+        if (a.Length > b.Length)
+        {
+            (a, b) = (b, a);
+        }
+
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var from = Math.Max(1, i - cap);
+            var to = Math.Min(b.Length, i + cap);
+            current[0] = i;
+            if (from > 1)
+            {
+                current[from - 1] = cap;
+            }
+
+            var rowMin = from == 1 ? i : cap;
+            for (var j = from; j <= to; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                var value = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
+                value = Math.Min(value, cap);
+                current[j] = value;
+                rowMin = Math.Min(rowMin, value);
+            }
+
+            if (to < b.Length)
+            {
+                current[to + 1] = cap;
+            }
+
+            if (rowMin >= cap)
+            {
+                return cap;
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return Math.Min(previous[b.Length], cap);
+    }
+}
+
+/// <summary>
+/// Token counts with the o200k_base encoding (GPT-4o and later; Microsoft.ML.Tokenizers). A chat
+/// message costs its content's tokens plus 3 for its role framing, a conversation 3 more to prime
+/// the reply: the accounting OpenAI documents for chat models.
+/// </summary>
+internal static class ExportTokens
+{
+    public const string Encoding = "o200k_base";
+
+    private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding(Encoding));
+
+    public static int Count(string text) => string.IsNullOrEmpty(text) ? 0 : Tokenizer.Value.CountTokens(text);
+
+    public static int Message(string content) => 3 + Count(content);
+
+    private const int CacheLimit = 10_000;
+
+    [ThreadStatic]
+    private static Dictionary<string, int>? _cache;
+
+    /// <summary>Counts of texts that repeat (the system message, passages); bounded, cleared when full.</summary>
+    public static int CountCached(string text)
+    {
+        _cache ??= new Dictionary<string, int>(StringComparer.Ordinal);
+        if (_cache.TryGetValue(text, out var count))
+        {
+            return count;
+        }
+
+        if (_cache.Count >= CacheLimit)
+        {
+            _cache.Clear();
+        }
+
+        count = Count(text);
+        _cache[text] = count;
+        return count;
+    }
+}
