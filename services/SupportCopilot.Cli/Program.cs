@@ -2,6 +2,8 @@ using System.CommandLine;
 using SupportCopilot.Cli;
 
 var root = new RootCommand("copilot: SupportCopilot operations (knowledge base, evaluation).");
+root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(KnowledgeBaseCommands.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using SupportCopilot.Drafting.Drafts;
+using SupportCopilot.Hosting;
 
 namespace SupportCopilot.Drafting;
 
@@ -19,6 +20,14 @@ internal sealed class DraftingOptions
     public RetrievalOptions Retrieval { get; set; } = new();
 
     public ConfidenceOptions Confidence { get; set; } = new();
+
+    public static OptionsRules<DraftingOptions> Rules { get; } = new(
+        (o => o.AutoSendThreshold is < 0 or > 1 || double.IsNaN(o.AutoSendThreshold), "Drafting:AutoSendThreshold must be between 0 and 1."),
+        (o => o.KnowledgeBase.MaxChunkChars is < 200 or > 100_000, "Drafting:KnowledgeBase:MaxChunkChars must be between 200 and 100000."),
+        (o => o.Retrieval.TopPassages is < 1 or > 100, "Drafting:Retrieval:TopPassages must be between 1 and 100."),
+        (o => o.Retrieval.TitleBoost <= 0 || o.Retrieval.HeadingsBoost <= 0 || o.Retrieval.BodyBoost <= 0 || o.Retrieval.SubjectWeight <= 0,
+            "Drafting:Retrieval:TitleBoost, HeadingsBoost, BodyBoost and SubjectWeight must be positive."),
+        (o => o.Retrieval.LeadSectionWeight is <= 0 or > 1, "Drafting:Retrieval:LeadSectionWeight must be above 0 and at most 1."));
 }
 
 internal sealed class KnowledgeBaseOptions

@@ -20,7 +20,8 @@ public static class DraftingService
 
         // Migrations run first (a hosted service registered here), the knowledge start-up after them.
         services.AddServiceDatabase<DraftingDatabase>(builder.Configuration, DraftingMigrations.All);
-        services.AddOptions<DraftingOptions>().Bind(builder.Configuration.GetSection(DraftingOptions.SectionName));
+        services.AddOptions<DraftingOptions>().Bind(builder.Configuration.GetSection(DraftingOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DraftingOptions>>(DraftingOptions.Rules);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DraftingOptions>>().Value);
 
         services.AddSingleton<KnowledgeIndex>();

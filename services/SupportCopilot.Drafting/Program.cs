@@ -2,7 +2,7 @@ using SupportCopilot.Hosting;
 using SupportCopilot.Drafting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddSupportCopilotDefaults();
+builder.AddSupportCopilotDefaults("supportcopilot-drafting");
 builder.AddDraftingService();
 builder.Services.AddSupportCopilotMessaging(builder.Configuration, DraftingService.AddConsumers);
 

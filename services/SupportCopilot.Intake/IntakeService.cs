@@ -21,7 +21,8 @@ public static class IntakeService
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<GenericTicketValidator>();
         services.AddSingleton<TicketAcceptor>();
-        services.AddOptions<ReplyDeliverySettings>().Bind(builder.Configuration.GetSection(ReplyDeliverySettings.SectionName));
+        services.AddOptions<ReplyDeliverySettings>().Bind(builder.Configuration.GetSection(ReplyDeliverySettings.SectionName)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReplyDeliverySettings>>(ReplyDeliverySettings.Rules);
         services.AddHttpClient<GenericHelpdeskClient>((sp, http) =>
             http.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReplyDeliverySettings>>().Value.Timeout);
         return builder;
@@ -38,6 +39,7 @@ public static class IntakeService
 
     public static IEndpointRouteBuilder MapIntakeService(this IEndpointRouteBuilder app)
     {
+        ArgumentNullException.ThrowIfNull(app);
         GenericWebhookEndpoint.Map(app);
         GetTicketEndpoint.Map(app);
         return app;

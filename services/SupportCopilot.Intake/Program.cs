@@ -2,7 +2,7 @@ using SupportCopilot.Hosting;
 using SupportCopilot.Intake;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddSupportCopilotDefaults();
+builder.AddSupportCopilotDefaults("supportcopilot-intake");
 builder.AddIntakeService();
 builder.Services.AddSupportCopilotMessaging(builder.Configuration, IntakeService.AddConsumers);
 

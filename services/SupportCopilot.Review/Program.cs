@@ -2,7 +2,7 @@ using SupportCopilot.Hosting;
 using SupportCopilot.Review;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddSupportCopilotDefaults();
+builder.AddSupportCopilotDefaults("supportcopilot-review");
 builder.AddReviewService();
 builder.Services.AddSupportCopilotMessaging(builder.Configuration, ReviewService.AddConsumers);
 

@@ -5,6 +5,7 @@ using SupportCopilot.Hosting;
 using SupportCopilot.Review.Assets;
 using SupportCopilot.Review.Database;
 using SupportCopilot.Review.Decisions;
+using SupportCopilot.Review.Exports;
 using SupportCopilot.Review.Items;
 using SupportCopilot.Review.Queue;
 
@@ -23,12 +24,15 @@ public static class ReviewService
     public static IHostApplicationBuilder AddReviewService(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<ReviewSettings>().Bind(builder.Configuration.GetSection(ReviewSettings.SectionName));
+        builder.Services.AddOptions<ReviewSettings>().Bind(builder.Configuration.GetSection(ReviewSettings.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReviewSettings>>(ReviewSettings.Rules);
         builder.Services.AddServiceDatabase<ReviewDatabase>(builder.Configuration, ReviewMigrations.All);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<EnqueueDraftHandler>();
         builder.Services.AddScoped<DecisionHandler>();
         builder.Services.AddScoped<ReviewItemQueries>();
+        builder.Services.AddExports(builder.Configuration);
+        builder.Services.AddHostedService<ReviewQueueDepth>();
 
         // The pages are compiled into this assembly; naming it as a part lets any host find them.
         builder.Services.AddRazorPages().AddApplicationPart(typeof(ReviewService).Assembly);
@@ -47,6 +51,7 @@ public static class ReviewService
         ArgumentNullException.ThrowIfNull(app);
         app.MapItemsEndpoints();
         app.MapDecisionEndpoints();
+        app.MapExportEndpoints();
         app.MapStylesheet();
         app.MapRazorPages();
         return app;

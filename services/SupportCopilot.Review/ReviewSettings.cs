@@ -1,3 +1,5 @@
+using SupportCopilot.Hosting;
+
 namespace SupportCopilot.Review;
 
 /// <summary>Knobs of the Review service, bound from the <c>Review</c> configuration section.</summary>
@@ -22,4 +24,16 @@ internal sealed class ReviewSettings
 
     /// <summary>Confidence from which the UI shows a draft as medium (amber); below it is low (red).</summary>
     public double MediumConfidence { get; set; } = 0.5;
+
+    /// <summary>How often the review queue's depth (a metric) is counted.</summary>
+    public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    public static OptionsRules<ReviewSettings> Rules { get; } = new(
+        (s => s.DefaultPageSize < 1, "Review:DefaultPageSize must be at least 1."),
+        (s => s.MaxPageSize < s.DefaultPageSize, "Review:MaxPageSize must be at least Review:DefaultPageSize."),
+        (s => s.QueuePageSize < 1, "Review:QueuePageSize must be at least 1."),
+        (s => s.RecentlyDecidedCount < 0, "Review:RecentlyDecidedCount must not be negative."),
+        (s => s.MediumConfidence is < 0 or > 1 || s.HighConfidence is < 0 or > 1 || s.MediumConfidence > s.HighConfidence,
+            "Review:MediumConfidence and Review:HighConfidence must be between 0 and 1, medium not above high."),
+        (s => s.QueueDepthInterval <= TimeSpan.Zero, "Review:QueueDepthInterval must be positive."));
 }

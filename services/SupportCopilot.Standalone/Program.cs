@@ -7,7 +7,7 @@ using SupportCopilot.Standalone;
 // All three services in one process: in-memory bus, SQLite files, the sample knowledge base.
 var builder = WebApplication.CreateBuilder(StandaloneDefaults.StripFlags(args, out var postSampleTickets));
 StandaloneDefaults.Apply(builder, postSampleTickets);
-builder.AddSupportCopilotDefaults();
+builder.AddSupportCopilotDefaults("supportcopilot-standalone");
 builder.AddIntakeService();
 builder.AddDraftingService();
 builder.AddReviewService();

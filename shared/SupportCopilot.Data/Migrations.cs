@@ -55,29 +55,60 @@ public static class Migrator
             );
             """);
 
-    public static async Task MigrateAsync(
+    /// <summary>
+    /// Shared migrations after <see cref="Messaging"/> are numbered from this base up, so they can
+    /// never clash with a service's own migrations (1 to <see cref="SharedVersionBase"/> - 1).
+    /// They touch only the outbox and inbox tables, so their order relative to a service's
+    /// migrations does not matter. (Messaging keeps 0: databases already record it so.)
+    /// </summary>
+    public const int SharedVersionBase = 1_000_000;
+
+    /// <summary>The trace context of the operation that wrote an outbox row, so the relay publishes within its trace.</summary>
+    public static readonly Migration OutboxTraceParent = new(
+        SharedVersionBase + 1,
+        "outbox trace parent",
+        Sqlite: "ALTER TABLE outbox_messages ADD COLUMN trace_parent TEXT NULL;",
+        Postgres: "ALTER TABLE outbox_messages ADD COLUMN IF NOT EXISTS trace_parent text NULL;");
+
+    /// <summary>Every migration a service's schema gets: the shared ones and its own, in order.</summary>
+    public static IReadOnlyList<Migration> AllFor(IReadOnlyList<Migration> serviceMigrations)
+    {
+        ArgumentNullException.ThrowIfNull(serviceMigrations);
+        foreach (var migration in serviceMigrations)
+        {
+            if (migration.Version is < 1 or >= SharedVersionBase)
+            {
+                throw new ArgumentException(
+                    $"Service migration {migration.Version} ({migration.Name}) is outside 1..{SharedVersionBase - 1}; versions from {SharedVersionBase} are reserved for shared migrations.",
+                    nameof(serviceMigrations));
+            }
+        }
+
+        return serviceMigrations.Prepend(OutboxTraceParent).Prepend(Messaging).OrderBy(m => m.Version).ToList();
+    }
+
+    /// <summary>Applies what is missing; returns how many migrations it applied (0: already current).</summary>
+    public static async Task<int> MigrateAsync(
         ServiceDatabase database,
         IReadOnlyList<Migration> migrations,
         ILogger logger,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
-        ArgumentNullException.ThrowIfNull(migrations);
-        var all = migrations.Prepend(Messaging).OrderBy(m => m.Version).ToList();
+        ArgumentNullException.ThrowIfNull(logger);
+        var all = AllFor(migrations);
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        if (database.IsPostgres)
-        {
-            await connection.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS \"{database.Schema}\"");
-        }
-
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         if (database.IsPostgres)
         {
+            // The lock comes first: concurrent CREATE SCHEMA IF NOT EXISTS can still fail on a
+            // unique violation, and PostgreSQL DDL is transactional, so all of it goes under the lock.
             await connection.ExecuteAsync(
                 "SELECT pg_advisory_xact_lock(hashtext(@Lock))",
                 new { Lock = "supportcopilot-migrate-" + database.Schema },
                 transaction);
+            await connection.ExecuteAsync($"CREATE SCHEMA IF NOT EXISTS \"{database.Schema}\"", transaction: transaction);
         }
 
         await connection.ExecuteAsync(
@@ -87,6 +118,7 @@ public static class Migrator
             transaction: transaction);
         var applied = (await connection.QueryAsync<int>("SELECT version FROM schema_migrations", transaction: transaction)).ToHashSet();
 
+        var count = 0;
         foreach (var migration in all.Where(m => !applied.Contains(m.Version)))
         {
             await connection.ExecuteAsync(database.IsPostgres ? migration.Postgres : migration.Sqlite, transaction: transaction);
@@ -95,8 +127,38 @@ public static class Migrator
                 new { migration.Version, migration.Name, AppliedAt = DateTimeOffset.UtcNow },
                 transaction);
             logger.LogInformation("Applied migration {Version} ({Name}) to {Schema}", migration.Version, migration.Name, database.Schema);
+            count++;
         }
 
         await transaction.CommitAsync(cancellationToken);
+        return count;
+    }
+
+    /// <summary>
+    /// The migrations not yet applied to the database, without changing anything: what a service
+    /// started with <c>Database:MigrateOnStart=false</c> waits for.
+    /// </summary>
+    public static async Task<IReadOnlyList<Migration>> PendingAsync(
+        ServiceDatabase database,
+        IReadOnlyList<Migration> migrations,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var all = AllFor(migrations);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            database.IsPostgres
+                ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = @Schema AND table_name = 'schema_migrations'"
+                : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            new { database.Schema },
+            cancellationToken: cancellationToken));
+        if (exists == 0)
+        {
+            return all;
+        }
+
+        var applied = (await connection.QueryAsync<int>(new CommandDefinition(
+            "SELECT version FROM schema_migrations", cancellationToken: cancellationToken))).ToHashSet();
+        return all.Where(m => !applied.Contains(m.Version)).ToList();
     }
 }

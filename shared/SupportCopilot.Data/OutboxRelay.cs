@@ -15,6 +15,36 @@ public sealed class OutboxRelaySettings
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>How long a batch already taken from the outbox may go on publishing after shutdown began.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+public sealed class OutboxRelaySettingsValidator : Microsoft.Extensions.Options.IValidateOptions<OutboxRelaySettings>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, OutboxRelaySettings options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.PollInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Outbox:PollInterval must be positive (e.g. 00:00:01).");
+        }
+
+        if (options.BatchSize is < 1 or > 10_000)
+        {
+            failures.Add("Outbox:BatchSize must be between 1 and 10000.");
+        }
+
+        if (options.ShutdownGrace < TimeSpan.Zero)
+        {
+            failures.Add("Outbox:ShutdownGrace must not be negative.");
+        }
+
+        return failures.Count == 0
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(failures);
+    }
 }
 
 /// <summary>
@@ -24,6 +54,7 @@ public sealed class OutboxRelaySettings
 /// </summary>
 public sealed partial class OutboxRelay<TDatabase>(
     TDatabase database,
+    SchemaGate<TDatabase> schema,
     IBus bus,
     IHostApplicationLifetime lifetime,
     IOptions<OutboxRelaySettings> settings,
@@ -31,13 +62,13 @@ public sealed partial class OutboxRelay<TDatabase>(
     where TDatabase : ServiceDatabase
 {
     private const string SelectUnsentPostgres = """
-        SELECT id AS Id, message_id AS MessageId, message_type AS MessageType, body AS Body
+        SELECT id AS Id, message_id AS MessageId, message_type AS MessageType, body AS Body, trace_parent AS TraceParent
         FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT @Limit
         FOR UPDATE SKIP LOCKED
         """;
 
     private const string SelectUnsentSqlite = """
-        SELECT id AS Id, message_id AS MessageId, message_type AS MessageType, body AS Body
+        SELECT id AS Id, message_id AS MessageId, message_type AS MessageType, body AS Body, trace_parent AS TraceParent
         FROM outbox_messages WHERE sent_at IS NULL ORDER BY id LIMIT @Limit
         """;
 
@@ -54,12 +85,13 @@ public sealed partial class OutboxRelay<TDatabase>(
     {
         // The bus starts with the host; publishing before it is up would only fail and retry.
         await WaitForStartAsync(stoppingToken);
+        await schema.WaitAsync(stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var relayed = await RelayBatchAsync(stoppingToken);
+                var relayed = await RelayBatchWithGraceAsync(stoppingToken);
                 failures = 0;
                 if (relayed >= settings.Value.BatchSize)
                 {
@@ -80,6 +112,18 @@ public sealed partial class OutboxRelay<TDatabase>(
                 await Task.Delay(delay, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
+    }
+
+    /// <summary>
+    /// A batch in flight when shutdown begins gets <see cref="OutboxRelaySettings.ShutdownGrace"/>
+    /// to publish and mark its rows rather than being cut off between the two (which is safe, as
+    /// the rows would be published again, but wasteful).
+    /// </summary>
+    private async Task<int> RelayBatchWithGraceAsync(CancellationToken stoppingToken)
+    {
+        using var batch = new CancellationTokenSource();
+        await using var stopping = stoppingToken.Register(() => batch.CancelAfter(settings.Value.ShutdownGrace));
+        return await RelayBatchAsync(batch.Token);
     }
 
     /// <summary>Publishes one batch; returns how many rows it published.</summary>
@@ -136,6 +180,7 @@ public sealed partial class OutboxRelay<TDatabase>(
             var type = OutboxMessageTypes.Resolve(row.MessageType);
             var message = System.Text.Json.JsonSerializer.Deserialize(row.Body, type, OutboxMessageTypes.JsonOptions)
                 ?? throw new UnreachableException($"Outbox row {row.Id} holds null.");
+            using var activity = StartPublishActivity(row);
             await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), cancellationToken);
             return null;
         }
@@ -143,6 +188,24 @@ public sealed partial class OutboxRelay<TDatabase>(
         {
             return ex;
         }
+    }
+
+    /// <summary>
+    /// Makes the span of the operation that wrote the row the parent of MassTransit's publish span,
+    /// so one trace runs from the webhook through every hop although the relay publishes later.
+    /// </summary>
+    private static Activity? StartPublishActivity(OutboxRow row)
+    {
+        if (row.TraceParent is null || !ActivityContext.TryParse(row.TraceParent, null, out var parent))
+        {
+            return null;
+        }
+
+        var name = "outbox relay " + row.MessageType[(row.MessageType.LastIndexOf('.') + 1)..];
+
+        // Without a listener on our source, a plain activity still carries the trace to MassTransit.
+        return OutboxTelemetry.Source.StartActivity(name, ActivityKind.Producer, parent)
+            ?? new Activity(name).SetParentId(row.TraceParent).Start();
     }
 
     private Task WaitForStartAsync(CancellationToken stoppingToken)
@@ -165,5 +228,7 @@ public sealed partial class OutboxRelay<TDatabase>(
         public required string MessageType { get; init; }
 
         public required string Body { get; init; }
+
+        public string? TraceParent { get; init; }
     }
 }

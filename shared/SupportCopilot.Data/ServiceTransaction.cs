@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -12,8 +13,8 @@ namespace SupportCopilot.Data;
 public sealed class ServiceTransaction : IAsyncDisposable
 {
     private const string InsertOutbox = """
-        INSERT INTO outbox_messages (message_id, message_type, body, created_at)
-        VALUES (@MessageId, @MessageType, @Body, @CreatedAt)
+        INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
+        VALUES (@MessageId, @MessageType, @Body, @CreatedAt, @TraceParent)
         """;
 
     private const string InsertInbox = """
@@ -57,6 +58,9 @@ public sealed class ServiceTransaction : IAsyncDisposable
                 MessageType = OutboxMessageTypes.NameOf(typeof(T)),
                 Body = JsonSerializer.Serialize(message, OutboxMessageTypes.JsonOptions),
                 CreatedAt = DateTimeOffset.UtcNow,
+
+                // The relay publishes later from its own loop; this lets it continue this trace.
+                TraceParent = Activity.Current?.IdFormat == ActivityIdFormat.W3C ? Activity.Current.Id : null,
             },
             cancellationToken);
         _hasOutgoing = true;

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace SupportCopilot.Hosting;
 
@@ -16,8 +17,17 @@ public static class MessagingRegistration
         IConfiguration configuration,
         params Action<IBusRegistrationConfigurator>[] consumerRegistrations)
     {
-        var settings = configuration.GetSection(MessagingSettings.SectionName).Get<MessagingSettings>() ?? new MessagingSettings();
-        services.AddSingleton(settings);
+        // The transport decides which registration runs, so it is read now; the rest is validated at start.
+        var transport = configuration.GetValue(MessagingSettings.SectionName + ":" + nameof(MessagingSettings.Transport), MessagingTransport.InMemory);
+        services.AddOptions<MessagingSettings>().Bind(configuration.GetSection(MessagingSettings.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MessagingSettings>>(MessagingSettings.Rules);
+        services.AddOptions<MassTransitHostOptions>().Configure<IOptions<MessagingSettings>>((host, messaging) =>
+        {
+            // Stop: stop receiving, let in-flight consumers finish, cancel them after this long;
+            // a message whose consumer did not finish is not acknowledged and returns to the queue.
+            host.ConsumerStopTimeout = messaging.Value.ConsumerStopTimeout;
+            host.StopTimeout = messaging.Value.ConsumerStopTimeout + TimeSpan.FromSeconds(5);
+        });
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
@@ -26,17 +36,23 @@ public static class MessagingRegistration
                 register(bus);
             }
 
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
+                var settings = context.GetRequiredService<IOptions<MessagingSettings>>().Value;
+
                 // Redeliver with back-off; after the limit the message lands in <queue>_error.
                 endpoint.UseMessageRetry(retry => retry.Exponential(
                     settings.RetryLimit, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200)));
+                endpoint.UseConsumeFilter(typeof(SchemaGateFilter<>), context);
+                endpoint.UseConsumeFilter(typeof(TicketLogScopeFilter<>), context);
             });
 
-            if (settings.Transport == MessagingTransport.RabbitMq)
+            if (transport == MessagingTransport.RabbitMq)
             {
                 bus.UsingRabbitMq((context, rabbit) =>
                 {
+                    // Read when the bus is built, after the options were validated at start.
+                    var settings = context.GetRequiredService<IOptions<MessagingSettings>>().Value;
                     rabbit.Host(new Uri(settings.RabbitMqUri));
                     rabbit.PrefetchCount = settings.PrefetchCount;
                     rabbit.ConfigureEndpoints(context);
@@ -46,7 +62,7 @@ public static class MessagingRegistration
             {
                 bus.UsingInMemory((context, memory) =>
                 {
-                    memory.ConcurrentMessageLimit = settings.PrefetchCount;
+                    memory.ConcurrentMessageLimit = context.GetRequiredService<IOptions<MessagingSettings>>().Value.PrefetchCount;
                     memory.ConfigureEndpoints(context);
                 });
             }

@@ -3,19 +3,45 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Console;
+using Scalar.AspNetCore;
 
 namespace SupportCopilot.Hosting;
 
 public static class ServiceDefaults
 {
-    /// <summary>What every SupportCopilot process has: problem details, JSON shape, health checks.</summary>
-    public static IHostApplicationBuilder AddSupportCopilotDefaults(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// What every SupportCopilot process has: problem details, JSON shape, health checks,
+    /// OpenAPI, telemetry (traces and metrics named <paramref name="serviceName"/> unless
+    /// OTEL_SERVICE_NAME says otherwise), log and shutdown defaults.
+    /// </summary>
+    public static IHostApplicationBuilder AddSupportCopilotDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
+
+        // Below every other source: appsettings, environment variables and the command line override each.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                // With Logging__Console__FormatterName=json every line then carries its scopes:
+                // the trace and span ids (the host's default activity tracking) and TicketId.
+                ["Logging:Console:FormatterOptions:IncludeScopes"] = "true",
+                ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
+
+                // Under Kubernetes' default 30 s grace period, so the host finishes before SIGKILL.
+                ["shutdownTimeoutSeconds"] = "25",
+            },
+        });
+        // JSON lines get an ISO 8601 timestamp unless configured otherwise (set here, not above:
+        // the simple formatter shares the key and would glue it to the level).
+        builder.Services.Configure<JsonConsoleFormatterOptions>(json => json.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ");
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -24,6 +50,13 @@ public static class ServiceDefaults
         });
         builder.Services.AddHealthChecks();
         builder.Services.TryAddSingletonTimeProvider();
+        builder.Services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = serviceName;
+            document.Info.Description = "SupportCopilot HTTP API. Health: GET /health/live, GET /health/ready.";
+            return Task.CompletedTask;
+        }));
+        builder.AddSupportCopilotTelemetry(serviceName);
         return builder;
     }
 
@@ -36,7 +69,8 @@ public static class ServiceDefaults
 
     /// <summary>
     /// <c>/health/live</c> answers while the process runs; <c>/health/ready</c> once every check
-    /// tagged <c>ready</c> (databases, the bus, the search index) passes.
+    /// tagged <c>ready</c> (databases and their schema, the bus, the search index) passes.
+    /// <c>/openapi/v1.json</c> describes the HTTP API and <c>/scalar</c> renders it.
     /// </summary>
     public static WebApplication MapSupportCopilotDefaults(this WebApplication app)
     {
@@ -49,6 +83,8 @@ public static class ServiceDefaults
             Predicate = check => check.Tags.Contains("ready"),
             ResponseWriter = WriteReport,
         });
+        app.MapOpenApi();
+        app.MapScalarApiReference();
         return app;
     }
 

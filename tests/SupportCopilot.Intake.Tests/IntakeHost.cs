@@ -34,12 +34,21 @@ internal sealed class IntakeHost : IAsyncDisposable
     /// <summary>What the host's consumers finished handling.</summary>
     public ConsumedMessages Consumed { get; } = new();
 
-    public static async Task<IntakeHost> StartAsync(DatabaseProvider provider, Uri? callbackUrl = null)
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<IntakeHost> StartAsync(
+        DatabaseProvider provider, Uri? callbackUrl = null, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         TestLogs.Configure(builder.Logging);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        }
+
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:Provider"] = provider.ToString(),
@@ -48,7 +57,12 @@ internal sealed class IntakeHost : IAsyncDisposable
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Intake:Connectors:Generic:CallbackUrl"] = callbackUrl?.ToString(),
         });
-        builder.AddSupportCopilotDefaults();
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.AddSupportCopilotDefaults("supportcopilot-intake");
         builder.AddIntakeService();
         builder.Services.AddSupportCopilotMessaging(builder.Configuration, IntakeService.AddConsumers);
         var app = builder.Build();
@@ -69,6 +83,9 @@ internal sealed class IntakeHost : IAsyncDisposable
         await using var connection = await database.OpenAsync();
         return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
     }
+
+    /// <summary>The host's database settings (for migrating it from the outside).</summary>
+    public DatabaseSettings DatabaseSettings => _database.Settings;
 
     public async ValueTask DisposeAsync()
     {

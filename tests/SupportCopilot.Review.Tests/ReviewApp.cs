@@ -51,7 +51,7 @@ internal sealed partial class ReviewApp : IAsyncDisposable
             ["Database:Provider"] = nameof(DatabaseProvider.Sqlite),
             ["Database:DataDirectory"] = database.Settings.DataDirectory,
         });
-        builder.AddSupportCopilotDefaults();
+        builder.AddSupportCopilotDefaults("supportcopilot-review");
         builder.AddReviewService();
         builder.Services.AddSupportCopilotMessaging(builder.Configuration, ReviewService.AddConsumers);
 

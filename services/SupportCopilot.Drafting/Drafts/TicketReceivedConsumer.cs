@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using SupportCopilot.Contracts;
 using SupportCopilot.Drafting.Database;
+using SupportCopilot.Hosting;
 
 namespace SupportCopilot.Drafting.Drafts;
 
@@ -10,7 +11,8 @@ namespace SupportCopilot.Drafting.Drafts;
 /// and the outgoing <see cref="DraftReady"/> (outbox): a redelivered message, or a second message
 /// for a ticket that already has a draft, changes nothing and publishes nothing.
 /// </summary>
-internal sealed class TicketReceivedConsumer(DraftingDatabase database, DraftingPipeline pipeline)
+internal sealed partial class TicketReceivedConsumer(
+    DraftingDatabase database, DraftingPipeline pipeline, SupportCopilotMetrics? metrics = null, ILogger<TicketReceivedConsumer>? logger = null)
     : IConsumer<TicketReceived>
 {
     private const string ConsumerName = "drafting-ticket-received";
@@ -80,6 +82,19 @@ internal sealed class TicketReceivedConsumer(DraftingDatabase database, Drafting
             cancellationToken);
         await transaction.PublishAsync(draft, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (draft.AutoSend)
+        {
+            metrics?.DraftAutoSent();
+        }
+
+        if (logger is not null)
+        {
+            LogDrafted(logger, draft.DraftId, draft.Confidence, draft.AutoSend, string.Join(",", draft.Reasons));
+        }
+
         return draft;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drafted {DraftId}: confidence {Confidence:0.00}, auto-send {AutoSend} ({Reasons})")]
+    private static partial void LogDrafted(ILogger logger, Guid draftId, double confidence, bool autoSend, string reasons);
 }

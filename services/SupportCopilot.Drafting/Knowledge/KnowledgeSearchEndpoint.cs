@@ -22,7 +22,11 @@ internal static class KnowledgeSearchEndpoint
                 h.Chunk.HeadingPath,
                 Passage = h.Chunk.Text,
             }));
-        });
+        })
+            .WithName("SearchKnowledge")
+            .WithTags("Knowledge base")
+            .WithSummary("What retrieval finds for a text (top 1-50 passages, default 10)")
+            .ProducesValidationProblem();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SupportCopilot.Data;
 using SupportCopilot.Drafting.Database;
 
 namespace SupportCopilot.Drafting.Knowledge;
@@ -11,6 +12,7 @@ namespace SupportCopilot.Drafting.Knowledge;
 /// </summary>
 internal sealed partial class KnowledgeStartup(
     DraftingDatabase database,
+    SchemaGate<DraftingDatabase> schema,
     KnowledgeImporter importer,
     KnowledgeIndex index,
     DraftingOptions options,
@@ -18,6 +20,8 @@ internal sealed partial class KnowledgeStartup(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // With Database:MigrateOnStart=false the tables may not exist yet.
+        await schema.WaitAsync(stoppingToken);
         var folder = options.KnowledgeBase.ImportFolder;
         if (!string.IsNullOrWhiteSpace(folder))
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MassTransit;
 using SupportCopilot.Contracts;
+using SupportCopilot.Hosting;
 using SupportCopilot.Intake.Tickets;
 
 namespace SupportCopilot.Intake.Replies;
@@ -11,11 +12,13 @@ namespace SupportCopilot.Intake.Replies;
 /// <see cref="SendReply"/> finds it delivered (or claimed) and does not post again. A failed
 /// post releases the claim and throws, so the bus retries with back-off.
 /// </summary>
-internal sealed class SendReplyConsumer(
+internal sealed partial class SendReplyConsumer(
     IntakeDatabase database,
     GenericHelpdeskClient helpdesk,
     IOptions<ReplyDeliverySettings> settings,
-    TimeProvider clock) : IConsumer<SendReply>
+    TimeProvider clock,
+    SupportCopilotMetrics metrics,
+    ILogger<SendReplyConsumer> logger) : IConsumer<SendReply>
 {
     private const string CreateDelivery = """
         INSERT INTO reply_deliveries (draft_id, ticket_id, origin, text, status, created_at)
@@ -84,6 +87,8 @@ internal sealed class SendReplyConsumer(
             }
             catch (Exception ex)
             {
+                metrics.DeliveryFailed(reply.Origin);
+                LogDeliveryFailed(ex, reply.DraftId);
                 await using var release = await database.BeginAsync(CancellationToken.None);
                 await release.ExecuteAsync(Release, new { reply.DraftId, Error = ex.Message }, CancellationToken.None);
                 await release.CommitAsync(CancellationToken.None);
@@ -101,5 +106,13 @@ internal sealed class SendReplyConsumer(
             cancellationToken);
         await done.PublishAsync(new ReplySent(reply.DraftId, reply.TicketId, reply.Origin, sentAt), cancellationToken);
         await done.CommitAsync(cancellationToken);
+        metrics.ReplyDelivered(reply.Origin);
+        LogDelivered(reply.DraftId, reply.Origin);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Posting the reply for draft {DraftId} failed; the bus retries it")]
+    private partial void LogDeliveryFailed(Exception exception, Guid draftId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered the reply for draft {DraftId} ({Origin})")]
+    private partial void LogDelivered(Guid draftId, string origin);
 }

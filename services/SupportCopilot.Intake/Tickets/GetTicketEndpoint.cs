@@ -22,6 +22,8 @@ internal static class GetTicketEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet("/api/tickets/{ticketId:guid}", HandleAsync)
             .WithName("GetTicket")
+            .WithTags("Tickets")
+            .WithSummary("A ticket with its status, draft, citations and reply")
             .Produces<TicketView>()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

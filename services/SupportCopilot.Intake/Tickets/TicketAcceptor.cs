@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using SupportCopilot.Contracts;
+using SupportCopilot.Hosting;
 
 namespace SupportCopilot.Intake.Tickets;
 
@@ -13,7 +15,8 @@ internal sealed record AcceptedTicket(Guid TicketId, bool IsNew);
 /// sends again (same connector and external id) gets the first one's id back and nothing else
 /// happens: webhooks are retried by helpdesks, and a retry must not draft twice.
 /// </summary>
-internal sealed class TicketAcceptor(IntakeDatabase database, TimeProvider clock)
+internal sealed partial class TicketAcceptor(
+    IntakeDatabase database, TimeProvider clock, SupportCopilotMetrics metrics, ILogger<TicketAcceptor> logger)
 {
     private const string InsertTicket = """
         INSERT INTO tickets (ticket_id, connector, external_id, subject, body, customer_email, customer_name,
@@ -66,6 +69,16 @@ internal sealed class TicketAcceptor(IntakeDatabase database, TimeProvider clock
 
         await transaction.PublishAsync(new TicketReceived(ticket), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        metrics.TicketReceived(ticket.Connector);
+        Activity.Current?.SetTag("supportcopilot.ticket_id", ticket.TicketId.ToString());
+        using (logger.BeginScope("TicketId:{TicketId}", ticket.TicketId))
+        {
+            LogAccepted(ticket.Connector, ticket.ExternalId);
+        }
+
         return new AcceptedTicket(ticket.TicketId, IsNew: true);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted ticket {ExternalId} from {Connector}")]
+    private partial void LogAccepted(string connector, string externalId);
 }

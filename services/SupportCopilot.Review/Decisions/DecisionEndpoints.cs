@@ -10,8 +10,24 @@ internal static class DecisionEndpoints
 {
     public static void MapDecisionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/review/items/{draftId:guid}/approve", ApproveAsync);
-        app.MapPost("/api/review/items/{draftId:guid}/reject", RejectAsync);
+        app.MapPost("/api/review/items/{draftId:guid}/approve", ApproveAsync)
+            .WithName("ApproveReviewItem")
+            .WithTags("Review")
+            .WithSummary("Approve a draft as it is, or send an edited text")
+            .DocumentsJsonBody<ApproveRequest>()
+            .Produces<DecisionResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        app.MapPost("/api/review/items/{draftId:guid}/reject", RejectAsync)
+            .WithName("RejectReviewItem")
+            .WithTags("Review")
+            .WithSummary("Reject a draft with a reason; nothing is sent to the customer")
+            .DocumentsJsonBody<RejectRequest>()
+            .Produces<DecisionResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<IResult> ApproveAsync(

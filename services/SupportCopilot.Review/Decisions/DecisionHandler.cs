@@ -1,5 +1,6 @@
 using SupportCopilot.Contracts;
 using SupportCopilot.Data;
+using SupportCopilot.Hosting;
 using SupportCopilot.Review.Database;
 using SupportCopilot.Review.Items;
 
@@ -20,7 +21,8 @@ internal sealed record DecisionResult(DecisionOutcome Outcome, Guid DraftId, str
 /// update is the arbiter: of two agents deciding at once exactly one changes the row from
 /// pending, and only that one writes a correction and a message.
 /// </summary>
-internal sealed class DecisionHandler(ReviewDatabase database, TimeProvider time)
+internal sealed partial class DecisionHandler(
+    ReviewDatabase database, TimeProvider time, SupportCopilotMetrics? metrics = null, ILogger<DecisionHandler>? logger = null)
 {
     private const string SelectItem = """
         SELECT ticket_id AS TicketId, draft_text AS DraftText, queued_at AS QueuedAt, status AS Status,
@@ -127,8 +129,20 @@ internal sealed class DecisionHandler(ReviewDatabase database, TimeProvider time
             cancellationToken);
         await publish(transaction, item, pending, decidedAt);
         await transaction.CommitAsync(cancellationToken);
+        metrics?.ReviewDecided(pending.Status, decidedAt - item.QueuedAt);
+        if (logger is not null)
+        {
+            using (logger.BeginScope("TicketId:{TicketId} DraftId:{DraftId}", item.TicketId, draftId))
+            {
+                LogDecided(logger, pending.Status, agent);
+            }
+        }
+
         return new DecisionResult(DecisionOutcome.Decided, draftId, pending.Status, decidedAt, agent);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Draft {Decision} by {Agent}")]
+    private static partial void LogDecided(ILogger logger, string decision, string agent);
 
     // Browsers post textareas with CRLF line ends; a draft the agent did not touch is not an edit.
     private static string Normalize(string text) => text.ReplaceLineEndings("\n").Trim();

@@ -10,8 +10,18 @@ internal static class ItemsEndpoints
 {
     public static void MapItemsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/review/items", ListAsync);
-        app.MapGet("/api/review/items/{draftId:guid}", GetAsync);
+        app.MapGet("/api/review/items", ListAsync)
+            .WithName("ListReviewItems")
+            .WithTags("Review")
+            .WithSummary("Review items, oldest first, filtered by status")
+            .Produces<ItemListResponse>()
+            .ProducesValidationProblem();
+        app.MapGet("/api/review/items/{draftId:guid}", GetAsync)
+            .WithName("GetReviewItem")
+            .WithTags("Review")
+            .WithSummary("One review item with its ticket, draft and sources")
+            .Produces<ItemResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> ListAsync(

@@ -1,11 +1,12 @@
 using SupportCopilot.Contracts;
+using SupportCopilot.Hosting;
 using SupportCopilot.Review.Database;
 using SupportCopilot.Review.Items;
 
 namespace SupportCopilot.Review.Queue;
 
 /// <summary>Puts a draft the policy held back into the review queue, once.</summary>
-internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider time)
+internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider time, SupportCopilotMetrics? metrics = null)
 {
     public const string ConsumerName = "review-draft-ready";
 
@@ -68,6 +69,11 @@ internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider 
 
         // The inbox row commits either way, so a redelivery of this message is a no-op.
         await transaction.CommitAsync(cancellationToken);
+        if (inserted)
+        {
+            metrics?.DraftQueuedForReview();
+        }
+
         return inserted;
     }
 }

@@ -18,6 +18,10 @@ internal static class GenericWebhookEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/webhooks/generic", HandleAsync)
             .WithName("ReceiveGenericWebhook")
+            .WithTags("Webhooks")
+            .WithSummary("Receive a ticket from a generic JSON helpdesk")
+            .WithDescription("202 with the new ticket id once it is stored; 200 with the first ticket's id for a repeated externalId.")
+            .DocumentsJsonBody<GenericTicketRequest>()
             .Produces(StatusCodes.Status202Accepted)
             .ProducesValidationProblem();
 

@@ -1,0 +1,218 @@
+using System.CommandLine;
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using SupportCopilot.Data;
+using SupportCopilot.Review.Database;
+using SupportCopilot.Review.Exports;
+using SupportCopilot.Review.Items;
+
+namespace SupportCopilot.Cli;
+
+/// <summary>
+/// <c>copilot export bench --rows 1000000 [--database-provider postgres --connection-string ...]</c>:
+/// generates corrections in a throwaway database, then streams them twice in one run — a bare
+/// <c>SELECT</c> reading every column, and a full <c>sft</c> export — and prints rows/s and peak
+/// working set of each, so the exporter's overhead is a ratio (docs/benchmarks.md).
+/// </summary>
+internal static class ExportBenchCommand
+{
+    private const string BareSelect = """
+        SELECT c.correction_id, c.draft_id, c.ticket_id, r.connector, r.subject, r.body, r.customer_name, r.language,
+               r.citations, r.confidence, r.reasons, r.drafter, c.draft_text, c.final_text, c.decision, c.reason,
+               c.comment, c.agent, c.decided_at, c.review_seconds
+        FROM corrections c JOIN review_items r ON r.draft_id = c.draft_id
+        ORDER BY c.decided_at, c.correction_id
+        """;
+
+    private const string InsertItem = """
+        INSERT INTO review_items (draft_id, ticket_id, connector, external_id, subject, body, customer_email, customer_name,
+            language, received_at, draft_text, citations, confidence, reasons, drafter, queued_at, status, decided_at, decided_by)
+        VALUES (@DraftId, @TicketId, 'zendesk', @ExternalId, @Subject, @Body, @Email, @Name, 'en', @At, @Draft, @Citations, 0.5,
+            '["low_confidence"]', 'offline-extractive', @At, @Decision, @At, 'ana')
+        """;
+
+    private const string InsertCorrection = """
+        INSERT INTO corrections (correction_id, draft_id, ticket_id, draft_text, final_text, decision, reason, comment, agent, decided_at, review_seconds)
+        VALUES (@CorrectionId, @DraftId, @TicketId, @Draft, @Final, @Decision, @Reason, NULL, 'ana', @At, 42)
+        """;
+
+    private static readonly string[] Names = ["Jane Doe", "Ana Lima", "Li Wei", "Seán O'Brien", "Priya Patel", "Will Turner"];
+
+    public static Command Create()
+    {
+        var rows = new Option<int>("--rows") { Description = "Corrections to generate.", DefaultValueFactory = _ => 100_000 };
+        var provider = new Option<string?>("--database-provider") { Description = "sqlite (a temp folder) or postgres (a throwaway database on the server of --connection-string)." };
+        provider.AcceptOnlyFromAmong("sqlite", "postgres");
+        var connectionString = new Option<string?>("--connection-string") { Description = "PostgreSQL admin connection string (default: Database__ConnectionString)." };
+        var command = new Command("bench", "Benchmark the exporter against a bare streamed SELECT on generated corrections.") { rows, provider, connectionString };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var postgres = string.Equals(parse.GetValue(provider), "postgres", StringComparison.OrdinalIgnoreCase);
+            var count = parse.GetValue(rows);
+            var folder = Path.Combine(Path.GetTempPath(), "copilot-bench-" + Guid.NewGuid().ToString("N"));
+            string? databaseName = null;
+            string? admin = null;
+            DatabaseSettings settings;
+            if (postgres)
+            {
+                admin = parse.GetValue(connectionString) ?? CliConfiguration.Database(null, null, null).ConnectionString
+                    ?? throw new InvalidOperationException("--connection-string is required for postgres.");
+                databaseName = "sc_bench_" + Guid.NewGuid().ToString("N")[..12];
+                await using (var connection = new NpgsqlConnection(admin))
+                {
+                    await connection.OpenAsync(cancellationToken);
+                    await connection.ExecuteAsync($"CREATE DATABASE {databaseName}");
+                }
+
+                settings = new DatabaseSettings { Provider = DatabaseProvider.Postgres, ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = databaseName }.ConnectionString };
+            }
+            else
+            {
+                settings = new DatabaseSettings { Provider = DatabaseProvider.Sqlite, DataDirectory = folder };
+            }
+
+            try
+            {
+                var database = new ReviewDatabase(settings);
+                await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
+                var generate = Stopwatch.StartNew();
+                await GenerateAsync(database, count, cancellationToken);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: generated {count} corrections in {generate.Elapsed.TotalSeconds:0.0} s"));
+
+                var (bareSeconds, bareRows, bareMemory) = await MeasureAsync(async () =>
+                {
+                    await using var connection = await database.OpenAsync(cancellationToken);
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = BareSelect;
+                    command.CommandTimeout = 0;
+                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                    long n = 0;
+                    var values = new object[reader.FieldCount];
+                    while (await reader.ReadAsync(cancellationToken))
+                    {
+                        reader.GetValues(values);
+                        n++;
+                    }
+
+                    return n;
+                });
+                Print("bare SELECT", bareRows, bareSeconds, bareMemory);
+
+                var output = Path.Combine(folder, "bench-sft.jsonl");
+                Directory.CreateDirectory(folder);
+                ExportManifest? manifest = null;
+                var (exportSeconds, exportRows, exportMemory) = await MeasureAsync(async () =>
+                {
+                    manifest = await ExportFiles.ExportAsync(
+                        new CorrectionExporter(database, NullLogger<CorrectionExporter>.Instance),
+                        new ExportRequest { Format = ExportFormat.Sft, Split = 0.9 },
+                        output,
+                        progress: null,
+                        cancellationToken);
+                    return manifest.Counts.Read;
+                });
+                Print("export sft", exportRows, exportSeconds, exportMemory);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {exportSeconds / bareSeconds:0.0}"));
+            }
+            finally
+            {
+                NpgsqlConnection.ClearAllPools();
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                if (databaseName is not null)
+                {
+                    await using var connection = new NpgsqlConnection(admin);
+                    await connection.OpenAsync(CancellationToken.None);
+                    await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {databaseName} WITH (FORCE)");
+                }
+
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task GenerateAsync(ReviewDatabase database, int count, CancellationToken cancellationToken)
+    {
+        var passages = Enumerable.Range(0, 50)
+            .Select(p => ReviewJson.Write(new[] { new Contracts.Citation($"kb/article-{p}.md#section-{p}", $"Article {p}", $"To fix problem {p}, open Settings > Sync and choose Sync now. If notes still do not appear after a few minutes, sign out and sign in again; your notes are stored safely on our servers and nothing is lost. Contact support if problem {p} persists.") }))
+            .ToArray();
+        var start = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        const int batch = 5_000;
+        for (var offset = 0; offset < count; offset += batch)
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var items = new List<object>(batch);
+            var corrections = new List<object>(batch);
+            for (var i = offset; i < Math.Min(count, offset + batch); i++)
+            {
+                var name = Names[i % Names.Length];
+                var decision = (i % 10) switch { < 6 => "approved", < 9 => "edited", _ => "rejected" };
+                var draft = $"Hello {name.Split(' ')[0]},\n\nTo fix this, open Settings > Sync and choose Sync now (case {i}). If notes still do not appear after a few minutes, sign out and sign in again.\n\nBest regards,\nThe support team";
+                var final = decision switch
+                {
+                    "approved" => draft,
+                    "edited" => draft.Replace("To fix this", "Sorry for the trouble! To fix this", StringComparison.Ordinal),
+                    _ => null,
+                };
+                var draftId = Guid.NewGuid();
+                var ticketId = Guid.NewGuid();
+                var at = start.AddSeconds(i);
+                items.Add(new
+                {
+                    DraftId = draftId, TicketId = ticketId, ExternalId = "ZD-" + i.ToString(CultureInfo.InvariantCulture),
+                    Subject = $"Notes not syncing on device {i}",
+                    Body = $"Hi, since yesterday my notes do not sync between my phone and laptop (ticket {i}). I tried restarting. My email is user{i}@example.com and phone +44 20 7946 {i % 10000:0000}. Thanks, {name}",
+                    Email = $"user{i}@example.com", Name = name, At = at, Draft = draft, Citations = passages[i % passages.Length], Decision = decision,
+                });
+                corrections.Add(new
+                {
+                    CorrectionId = Guid.NewGuid(), DraftId = draftId, TicketId = ticketId, Draft = draft, Final = final, Decision = decision,
+                    Reason = decision == "rejected" ? "wrong_answer" : null, At = at,
+                });
+            }
+
+            await connection.ExecuteAsync(InsertItem, items, transaction);
+            await connection.ExecuteAsync(InsertCorrection, corrections, transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Runs <paramref name="phase"/> after a full GC, sampling the working set every 20 ms.</summary>
+    private static async Task<(double Seconds, long Rows, long PeakBytes)> MeasureAsync(Func<Task<long>> phase)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        long peak = 0;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
+                await Task.Delay(20, CancellationToken.None);
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        var rows = await phase();
+        var seconds = clock.Elapsed.TotalSeconds;
+        await stop.CancelAsync();
+        await sampler;
+        return (seconds, rows, peak);
+    }
+
+    private static void Print(string phase, long rows, double seconds, long peak) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase,-12} {rows,9} rows in {seconds,7:0.00} s = {rows / seconds,9:0} rows/s, peak working set {peak / 1048576.0,6:0} MiB"));
+}
