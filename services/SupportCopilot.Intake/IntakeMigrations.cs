@@ -85,5 +85,28 @@ internal static class IntakeMigrations
                     delivered_at timestamptz NULL
                 );
                 """),
+        new(
+            2,
+            "reply addresses and webhook delivery ids",
+            Sqlite: """
+                ALTER TABLE tickets ADD COLUMN reply_address TEXT NULL;
+                CREATE TABLE webhook_deliveries (
+                    connector TEXT NOT NULL,
+                    delivery_id TEXT NOT NULL,
+                    ticket_id TEXT NOT NULL REFERENCES tickets (ticket_id),
+                    received_at TEXT NOT NULL,
+                    PRIMARY KEY (connector, delivery_id)
+                );
+                """,
+            Postgres: """
+                ALTER TABLE tickets ADD COLUMN reply_address text NULL;
+                CREATE TABLE webhook_deliveries (
+                    connector text NOT NULL,
+                    delivery_id text NOT NULL,
+                    ticket_id uuid NOT NULL REFERENCES tickets (ticket_id),
+                    received_at timestamptz NOT NULL,
+                    PRIMARY KEY (connector, delivery_id)
+                );
+                """),
     ];
 }

@@ -1,6 +1,7 @@
 using MassTransit;
 using SupportCopilot.Data;
 using SupportCopilot.Hosting;
+using SupportCopilot.Intake.Connectors;
 using SupportCopilot.Intake.Lifecycle;
 using SupportCopilot.Intake.Replies;
 using SupportCopilot.Intake.Tickets;
@@ -25,6 +26,7 @@ public static class IntakeService
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReplyDeliverySettings>>(ReplyDeliverySettings.Rules);
         services.AddHttpClient<GenericHelpdeskClient>((sp, http) =>
             http.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReplyDeliverySettings>>().Value.Timeout);
+        services.AddTransient<IHelpdeskReplyClient>(sp => sp.GetRequiredService<GenericHelpdeskClient>());
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using SupportCopilot.Intake.Connectors;
 
 namespace SupportCopilot.Intake.Replies;
 
@@ -10,11 +11,19 @@ internal sealed record GenericReply(Guid TicketId, string ExternalId, Guid Draft
 /// Posts replies to the configured callback with the draft id as <c>Idempotency-Key</c>, so a
 /// helpdesk that saw a reply once can recognise a repeat after a crash at the worst moment.
 /// </summary>
-internal sealed class GenericHelpdeskClient(HttpClient http, IOptions<ReplyDeliverySettings> settings)
+internal sealed class GenericHelpdeskClient(HttpClient http, IOptions<ReplyDeliverySettings> settings) : IHelpdeskReplyClient
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
+    public string Connector => Webhooks.Generic.GenericWebhookEndpoint.Connector;
+
     public bool IsConfigured => settings.Value.CallbackUrl is not null;
+
+    public Task PostAsync(HelpdeskReply reply, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reply);
+        return PostAsync(new GenericReply(reply.TicketId, reply.ExternalId, reply.DraftId, reply.Text, reply.Origin), cancellationToken);
+    }
 
     public async Task PostAsync(GenericReply reply, CancellationToken cancellationToken)
     {

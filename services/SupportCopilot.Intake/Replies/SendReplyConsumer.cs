@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MassTransit;
 using SupportCopilot.Contracts;
+using SupportCopilot.Intake.Connectors;
 using SupportCopilot.Hosting;
 using SupportCopilot.Intake.Tickets;
 
@@ -14,7 +16,7 @@ namespace SupportCopilot.Intake.Replies;
 /// </summary>
 internal sealed partial class SendReplyConsumer(
     IntakeDatabase database,
-    GenericHelpdeskClient helpdesk,
+    IEnumerable<IHelpdeskReplyClient> helpdesks,
     IOptions<ReplyDeliverySettings> settings,
     TimeProvider clock,
     SupportCopilotMetrics metrics,
@@ -33,7 +35,10 @@ internal sealed partial class SendReplyConsumer(
 
     private const string SelectStatus = "SELECT status FROM reply_deliveries WHERE draft_id = @DraftId";
 
-    private const string SelectTicket = "SELECT external_id AS ExternalId FROM tickets WHERE ticket_id = @TicketId";
+    private const string SelectTicket = """
+        SELECT connector AS Connector, external_id AS ExternalId, reply_address AS ReplyAddress
+        FROM tickets WHERE ticket_id = @TicketId
+        """;
 
     private const string Release = """
         UPDATE reply_deliveries SET status = 'pending', claimed_until = NULL, last_error = @Error
@@ -56,7 +61,7 @@ internal sealed partial class SendReplyConsumer(
         var cancellationToken = context.CancellationToken;
         var now = clock.GetUtcNow();
 
-        string externalId;
+        TicketAddress ticket;
         await using (var claim = await database.BeginAsync(cancellationToken))
         {
             await claim.ExecuteAsync(CreateDelivery, new { reply.DraftId, reply.TicketId, reply.Origin, reply.Text, Now = now }, cancellationToken);
@@ -74,16 +79,20 @@ internal sealed partial class SendReplyConsumer(
                 throw new InvalidOperationException($"The reply for draft {reply.DraftId} is being delivered by another attempt.");
             }
 
-            externalId = await claim.ExecuteScalarAsync<string>(SelectTicket, new { reply.TicketId }, cancellationToken)
+            ticket = await claim.QuerySingleOrDefaultAsync<TicketAddress>(SelectTicket, new { reply.TicketId }, cancellationToken)
                 ?? throw new InvalidOperationException($"Ticket {reply.TicketId} does not exist.");
             await claim.CommitAsync(cancellationToken);
         }
 
+        var helpdesk = helpdesks.SingleOrDefault(h => h.Connector == ticket.Connector)
+            ?? throw new InvalidOperationException($"No reply client is registered for connector '{ticket.Connector}'.");
         if (helpdesk.IsConfigured)
         {
             try
             {
-                await helpdesk.PostAsync(new GenericReply(reply.TicketId, externalId, reply.DraftId, reply.Text, reply.Origin), cancellationToken);
+                await helpdesk.PostAsync(
+                    new HelpdeskReply(reply.TicketId, ticket.Connector, ticket.ExternalId, ticket.Address, reply.DraftId, reply.Text, reply.Origin),
+                    cancellationToken);
             }
             catch (Exception ex)
             {
@@ -108,6 +117,20 @@ internal sealed partial class SendReplyConsumer(
         await done.CommitAsync(cancellationToken);
         metrics.ReplyDelivered(reply.Origin);
         LogDelivered(reply.DraftId, reply.Origin);
+    }
+
+    private sealed class TicketAddress
+    {
+        private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+        public required string Connector { get; init; }
+
+        public required string ExternalId { get; init; }
+
+        public string? ReplyAddress { get; init; }
+
+        public ReplyAddress Address =>
+            ReplyAddress is null ? new ReplyAddress() : JsonSerializer.Deserialize<ReplyAddress>(ReplyAddress, Json) ?? new ReplyAddress();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Posting the reply for draft {DraftId} failed; the bus retries it")]

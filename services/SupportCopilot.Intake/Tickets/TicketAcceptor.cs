@@ -1,12 +1,24 @@
 using System.Diagnostics;
+using System.Text.Json;
 using SupportCopilot.Contracts;
+using SupportCopilot.Data;
 using SupportCopilot.Hosting;
+using SupportCopilot.Intake.Connectors;
 
 namespace SupportCopilot.Intake.Tickets;
 
 /// <summary>A ticket as a connector parsed it, before Intake gave it an id.</summary>
+/// <param name="Address">What the helpdesk's reply API needs besides <paramref name="ExternalId"/>.</param>
+/// <param name="DeliveryId">The helpdesk's id for this webhook delivery, when it sends one: a redelivery is recognised by it.</param>
 internal sealed record IncomingTicket(
-    string Connector, string ExternalId, string Subject, string Body, Customer Customer, string Language);
+    string Connector,
+    string ExternalId,
+    string Subject,
+    string Body,
+    Customer Customer,
+    string Language,
+    ReplyAddress? Address = null,
+    string? DeliveryId = null);
 
 internal sealed record AcceptedTicket(Guid TicketId, bool IsNew);
 
@@ -20,15 +32,27 @@ internal sealed partial class TicketAcceptor(
 {
     private const string InsertTicket = """
         INSERT INTO tickets (ticket_id, connector, external_id, subject, body, customer_email, customer_name,
-                             language, status, received_at, updated_at)
+                             language, status, received_at, updated_at, reply_address)
         VALUES (@TicketId, @Connector, @ExternalId, @Subject, @Body, @CustomerEmail, @CustomerName,
-                @Language, @Status, @ReceivedAt, @ReceivedAt)
+                @Language, @Status, @ReceivedAt, @ReceivedAt, @ReplyAddress)
         ON CONFLICT (connector, external_id) DO NOTHING
         """;
 
     private const string FindTicket = """
         SELECT ticket_id FROM tickets WHERE connector = @Connector AND external_id = @ExternalId
         """;
+
+    private const string FindDelivery = """
+        SELECT ticket_id FROM webhook_deliveries WHERE connector = @Connector AND delivery_id = @DeliveryId
+        """;
+
+    private const string RecordDelivery = """
+        INSERT INTO webhook_deliveries (connector, delivery_id, ticket_id, received_at)
+        VALUES (@Connector, @DeliveryId, @TicketId, @ReceivedAt)
+        ON CONFLICT (connector, delivery_id) DO NOTHING
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<AcceptedTicket> AcceptAsync(IncomingTicket incoming, CancellationToken cancellationToken)
     {
@@ -43,6 +67,13 @@ internal sealed partial class TicketAcceptor(
             clock.GetUtcNow());
 
         await using var transaction = await database.BeginAsync(cancellationToken);
+        if (incoming.DeliveryId is not null
+            && await transaction.QuerySingleOrDefaultAsync<Guid?>(FindDelivery, new { incoming.Connector, incoming.DeliveryId }, cancellationToken) is { } delivered)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return new AcceptedTicket(delivered, IsNew: false);
+        }
+
         var inserted = await transaction.ExecuteAsync(
             InsertTicket,
             new
@@ -57,15 +88,19 @@ internal sealed partial class TicketAcceptor(
                 ticket.Language,
                 Status = TicketStatus.Received,
                 ticket.ReceivedAt,
+                ReplyAddress = incoming.Address is null ? null : JsonSerializer.Serialize(incoming.Address, Json),
             },
             cancellationToken);
 
         if (inserted == 0)
         {
             var existing = await transaction.ExecuteScalarAsync<Guid>(FindTicket, new { incoming.Connector, incoming.ExternalId }, cancellationToken);
+            await RecordDeliveryAsync(transaction, incoming, existing, ticket.ReceivedAt, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new AcceptedTicket(existing, IsNew: false);
         }
+
+        await RecordDeliveryAsync(transaction, incoming, ticket.TicketId, ticket.ReceivedAt, cancellationToken);
 
         await transaction.PublishAsync(new TicketReceived(ticket), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -77,6 +112,18 @@ internal sealed partial class TicketAcceptor(
         }
 
         return new AcceptedTicket(ticket.TicketId, IsNew: true);
+    }
+
+    private static async Task RecordDeliveryAsync(
+        ServiceTransaction transaction, IncomingTicket incoming, Guid ticketId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        if (incoming.DeliveryId is not null)
+        {
+            await transaction.ExecuteAsync(
+                RecordDelivery,
+                new { incoming.Connector, incoming.DeliveryId, TicketId = ticketId, ReceivedAt = receivedAt },
+                cancellationToken);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted ticket {ExternalId} from {Connector}")]
