@@ -65,7 +65,7 @@ public sealed class KubernetesTests
     [Fact]
     public void Connection_strings_and_broker_uris_come_from_secrets()
     {
-        string[] secretSettings = ["Database__ConnectionString", "Messaging__RabbitMqUri"];
+        string[] secretSettings = ["Database__ConnectionString", "Messaging__RabbitMqUri", "Intake__Connectors__Generic__WebhookSecret"];
         foreach (var (owner, container) in Containers)
         {
             foreach (var env in container["env"].Items.Where(e => secretSettings.Contains(e["name"].Text)))
@@ -75,7 +75,16 @@ public sealed class KubernetesTests
             }
         }
 
-        Assert.All(Deployments, d => Assert.Equal(2, EnvFromSecrets(d).Count()));
+        Assert.All(Deployments, d => Assert.True(EnvFromSecrets(d).Count() >= 2, "every service reads its database and broker from Secrets"));
+    }
+
+    [Fact]
+    public void Intake_reads_the_generic_webhook_secret_from_a_secret_without_which_it_refuses_to_start()
+    {
+        var intake = Assert.Single(Containers, c => c.Owner.Contains("intake", StringComparison.Ordinal)).Container;
+
+        var secret = Assert.Single(intake["env"].Items, e => e["name"].Text == "Intake__Connectors__Generic__WebhookSecret");
+        Assert.True(secret["valueFrom"]["secretKeyRef"]["name"].Exists);
     }
 
     [Fact]
