@@ -6,4 +6,5 @@ root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(KnowledgeBaseCommands.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(RepliesCommands.Create());
 return await root.Parse(args).InvokeAsync();

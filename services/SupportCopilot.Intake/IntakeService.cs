@@ -5,7 +5,13 @@ using SupportCopilot.Intake.Connectors;
 using SupportCopilot.Intake.Lifecycle;
 using SupportCopilot.Intake.Replies;
 using SupportCopilot.Intake.Tickets;
+using SupportCopilot.Intake.Webhooks;
+using SupportCopilot.Intake.Webhooks.Chatwoot;
+using SupportCopilot.Intake.Webhooks.Freshdesk;
 using SupportCopilot.Intake.Webhooks.Generic;
+using SupportCopilot.Intake.Webhooks.HelpScout;
+using SupportCopilot.Intake.Webhooks.Intercom;
+using SupportCopilot.Intake.Webhooks.Zendesk;
 
 namespace SupportCopilot.Intake;
 
@@ -21,12 +27,15 @@ public static class IntakeService
         services.AddServiceDatabase<IntakeDatabase>(builder.Configuration, IntakeMigrations.All);
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<GenericTicketValidator>();
+        services.AddConnectorWebhookSettings(builder.Configuration);
+        services.AddSingleton<WebhookGate>();
+        services.AddSingleton<ZendeskPayloadValidator>();
+        services.AddSingleton<FreshdeskPayloadValidator>();
+        services.AddSingleton<IntercomNotificationValidator>();
+        services.AddSingleton<HelpScoutConversationValidator>();
+        services.AddSingleton<ChatwootTicketDraftValidator>();
         services.AddSingleton<TicketAcceptor>();
-        services.AddOptions<ReplyDeliverySettings>().Bind(builder.Configuration.GetSection(ReplyDeliverySettings.SectionName)).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReplyDeliverySettings>>(ReplyDeliverySettings.Rules);
-        services.AddHttpClient<GenericHelpdeskClient>((sp, http) =>
-            http.Timeout = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ReplyDeliverySettings>>().Value.Timeout);
-        services.AddTransient<IHelpdeskReplyClient>(sp => sp.GetRequiredService<GenericHelpdeskClient>());
+        services.AddReplyDelivery(builder.Configuration);
         return builder;
     }
 
@@ -37,13 +46,21 @@ public static class IntakeService
         bus.AddServiceConsumer<ReplyApprovedConsumer>(Name);
         bus.AddServiceConsumer<DraftRejectedConsumer>(Name);
         bus.AddServiceConsumer<SendReplyConsumer>(Name);
+        bus.AddServiceConsumer<SendReplyFaultConsumer>(Name);
     }
 
     public static IEndpointRouteBuilder MapIntakeService(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         GenericWebhookEndpoint.Map(app);
+        ZendeskWebhookEndpoint.Map(app);
+        FreshdeskWebhookEndpoint.Map(app);
+        IntercomWebhookEndpoint.Map(app);
+        HelpScoutWebhookEndpoint.Map(app);
+        ChatwootWebhookEndpoint.Map(app);
+        UnknownConnectorEndpoint.Map(app);
         GetTicketEndpoint.Map(app);
+        app.MapReplyEndpoints();
         return app;
     }
 }

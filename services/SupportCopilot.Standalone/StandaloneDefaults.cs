@@ -31,6 +31,7 @@ internal static class StandaloneDefaults
                 ["Drafting:KnowledgeBase:ImportFolder"] = Path.Combine(sampleData, "kb"),
                 ["Standalone:SampleTickets"] = Path.Combine(sampleData, "tickets.json"),
                 ["Standalone:PostSampleTickets"] = postSampleTickets ? "true" : "false",
+                ["Intake:Connectors:Generic:AllowUnsignedFromLoopback"] = "true",
                 // A first run should show what the product does, not every HTTP request.
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Globalization;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using SupportCopilot.Data;
 using SupportCopilot.Testing;
@@ -14,6 +17,9 @@ namespace SupportCopilot.EndToEnd.Tests;
 public sealed class WholeLoopTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    /// <summary>The distributed Intake requires signed webhooks; the standalone one takes unsigned ones from loopback.</summary>
+    private const string WebhookSecret = "e2e-generic-webhook-secret";
 
     private static readonly Dictionary<string, string?> SharedSettings = new()
     {
@@ -38,6 +44,7 @@ public sealed class WholeLoopTests
             ["Messaging__Transport"] = "RabbitMq",
             ["Messaging__RabbitMqUri"] = rabbit,
             ["Intake__Connectors__Generic__CallbackUrl"] = helpdesk.CallbackUrl.ToString(),
+            ["Intake__Connectors__Generic__WebhookSecret"] = WebhookSecret,
         };
 
         await using var intake = ServiceProcess.Start("SupportCopilot.Intake", settings);
@@ -45,7 +52,7 @@ public sealed class WholeLoopTests
         await using var review = ServiceProcess.Start("SupportCopilot.Review", settings);
         await Task.WhenAll(intake.WaitUntilReadyAsync(Patience), drafting.WaitUntilReadyAsync(Patience), review.WaitUntilReadyAsync(Patience));
 
-        await RunTheLoopAsync(intake, review, helpdesk);
+        await RunTheLoopAsync(intake, review, helpdesk, WebhookSecret);
     }
 
     [Fact]
@@ -85,16 +92,16 @@ public sealed class WholeLoopTests
         Assert.True(File.Exists(Path.Combine(dataDirectory, ".sample-tickets-posted")));
     }
 
-    private static async Task RunTheLoopAsync(ServiceProcess intake, ServiceProcess review, HelpdeskStandIn helpdesk)
+    private static async Task RunTheLoopAsync(ServiceProcess intake, ServiceProcess review, HelpdeskStandIn helpdesk, string? secret = null)
     {
-        var howTo = await PostAsync(intake, new
+        var howTo = await PostAsync(intake, secret, new
         {
             externalId = "E2E-HOWTO-" + Guid.NewGuid().ToString("N")[..8],
             subject = "How do I reset my password?",
             body = "Hi there, I forgot my Quillstack password and cannot sign in. How do I reset my password? Thanks, Ana",
             customer = new { email = "ana@example.com", name = "Ana Lima" },
         });
-        var refund = await PostAsync(intake, new
+        var refund = await PostAsync(intake, secret, new
         {
             externalId = "E2E-REFUND-" + Guid.NewGuid().ToString("N")[..8],
             subject = "Refund for my yearly plan",
@@ -129,7 +136,7 @@ public sealed class WholeLoopTests
             approved.GetProperty("draft").GetProperty("text").GetString(),
             approved.GetProperty("reply").GetProperty("text").GetString());
 
-        using var again = await intake.Http.PostAsJsonAsync("/api/webhooks/generic", new
+        using var again = await PostWebhookAsync(intake, secret, new
         {
             externalId = sentOnItsOwn.GetProperty("externalId").GetString(),
             subject = "How do I reset my password?",
@@ -140,11 +147,32 @@ public sealed class WholeLoopTests
         Assert.Equal(howTo, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetGuid());
     }
 
-    private static async Task<Guid> PostAsync(ServiceProcess intake, object ticket)
+    private static async Task<Guid> PostAsync(ServiceProcess intake, string? secret, object ticket)
     {
-        using var response = await intake.Http.PostAsJsonAsync("/api/webhooks/generic", ticket);
+        using var response = await PostWebhookAsync(intake, secret, ticket);
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Webhook answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{intake.Tail()}");
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetGuid();
+    }
+
+    /// <summary>
+    /// Posts a generic webhook, signed when there is a secret: X-SupportCopilot-Signature is
+    /// sha256= + hex HMAC-SHA256(secret, timestamp + "." + raw body), computed here from the
+    /// documented scheme rather than with the service's own code.
+    /// </summary>
+    private static Task<HttpResponseMessage> PostWebhookAsync(ServiceProcess intake, string? secret, object ticket)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(ticket, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/generic") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        if (secret is not null)
+        {
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            var signed = Encoding.UTF8.GetBytes(timestamp + ".").Concat(body).ToArray();
+            request.Headers.Add("X-SupportCopilot-Timestamp", timestamp);
+            request.Headers.Add("X-SupportCopilot-Signature", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed)));
+        }
+
+        return intake.Http.SendAsync(request);
     }
 
     private static async Task<JsonElement> WaitForStatusAsync(ServiceProcess intake, Guid ticketId, string status)

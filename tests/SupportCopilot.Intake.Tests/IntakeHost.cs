@@ -10,24 +10,40 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SupportCopilot.Data;
 using SupportCopilot.Hosting;
+using SupportCopilot.Intake.Connectors;
 using SupportCopilot.Testing;
 
 namespace SupportCopilot.Intake.Tests;
 
-/// <summary>The Intake service on a loopback port with a database of its own and the in-memory bus.</summary>
+/// <summary>
+/// The Intake service on a loopback port with a database of its own and the in-memory bus. The
+/// generic connector has a secret, and <see cref="Http"/> signs every generic webhook it posts
+/// (unless the test set the signature itself), as a configured helpdesk would;
+/// <see cref="Unsigned"/> posts bodies exactly as given.
+/// </summary>
 internal sealed class IntakeHost : IAsyncDisposable
 {
+    public const string GenericSecret = "generic-test-secret";
+
     private readonly WebApplication _app;
     private readonly TestDatabase _database;
 
-    private IntakeHost(WebApplication app, TestDatabase database, HttpClient http)
+    private IntakeHost(WebApplication app, TestDatabase database, Uri address)
     {
         _app = app;
         _database = database;
-        Http = http;
+        Address = address;
+        Http = new HttpClient(new SignGenericWebhooks(app.Services.GetRequiredService<TimeProvider>())) { BaseAddress = address };
+        Unsigned = new HttpClient { BaseAddress = address };
     }
 
+    public Uri Address { get; }
+
+    /// <summary>Signs generic webhooks with <see cref="GenericSecret"/>.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>Sends requests as they are: no signature added.</summary>
+    public HttpClient Unsigned { get; }
 
     public IBus Bus => _app.Services.GetRequiredService<IBus>();
 
@@ -56,6 +72,7 @@ internal sealed class IntakeHost : IAsyncDisposable
             ["Database:DataDirectory"] = database.Settings.DataDirectory,
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Intake:Connectors:Generic:CallbackUrl"] = callbackUrl?.ToString(),
+            ["Intake:Connectors:Generic:WebhookSecret"] = GenericSecret,
         });
         if (settings is not null)
         {
@@ -70,7 +87,7 @@ internal sealed class IntakeHost : IAsyncDisposable
         app.MapIntakeService();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var host = new IntakeHost(app, database, new HttpClient { BaseAddress = new Uri(address) });
+        var host = new IntakeHost(app, database, new Uri(address));
         host.Bus.ConnectConsumeObserver(host.Consumed);
         return host;
     }
@@ -90,8 +107,36 @@ internal sealed class IntakeHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Unsigned.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _database.DisposeAsync();
+    }
+
+    /// <summary>Signs a generic webhook the way GenericSignature documents, unless it already carries a signature.</summary>
+    private sealed class SignGenericWebhooks(TimeProvider clock) : DelegatingHandler(new HttpClientHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Post
+                && request.RequestUri?.AbsolutePath == "/api/webhooks/generic"
+                && !request.Headers.Contains(GenericSignature.SignatureHeader)
+                && request.Content is { } content)
+            {
+                var body = await content.ReadAsByteArrayAsync(cancellationToken);
+                var signed = new ByteArrayContent(body);
+                foreach (var header in content.Headers)
+                {
+                    signed.Headers.TryAddWithoutValidation(header.Key, header.Value);
+                }
+
+                var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+                request.Content = signed;
+                request.Headers.Add(GenericSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                request.Headers.Add(GenericSignature.SignatureHeader, GenericSignature.Compute(GenericSecret, timestamp, body));
+            }
+
+            return await base.SendAsync(request, cancellationToken);
+        }
     }
 }

@@ -55,6 +55,7 @@ public sealed class OperationsTests
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Database:DataDirectory"] = Path.Combine(Path.GetTempPath(), "supportcopilot-tests", Guid.NewGuid().ToString("N")),
+            ["Intake:Connectors:Generic:WebhookSecret"] = IntakeHost.GenericSecret,
             [key] = value,
         });
         builder.AddSupportCopilotDefaults("supportcopilot-intake");

@@ -43,6 +43,7 @@ internal sealed class AllServicesHost : IAsyncDisposable
             ["Database:DataDirectory"] = database.Settings.DataDirectory,
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Review:QueueDepthInterval"] = "00:00:00.100",
+            ["Intake:Connectors:Generic:AllowUnsignedFromLoopback"] = "true",
         });
         builder.AddSupportCopilotDefaults("supportcopilot-standalone");
         builder.AddIntakeService();

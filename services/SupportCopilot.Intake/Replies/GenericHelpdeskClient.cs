@@ -1,4 +1,4 @@
-using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SupportCopilot.Intake.Connectors;
 
@@ -9,36 +9,33 @@ internal sealed record GenericReply(Guid TicketId, string ExternalId, Guid Draft
 
 /// <summary>
 /// Posts replies to the configured callback with the draft id as <c>Idempotency-Key</c>, so a
-/// helpdesk that saw a reply once can recognise a repeat after a crash at the worst moment.
+/// helpdesk that saw a reply once can recognise a repeat after a crash at the worst moment. With
+/// <c>WebhookSecret</c> set the post is signed like inbound webhooks: <c>X-SupportCopilot-Signature</c>
+/// over <c>timestamp + "." + body</c>, the timestamp in <c>X-SupportCopilot-Timestamp</c>.
 /// </summary>
-internal sealed class GenericHelpdeskClient(HttpClient http, IOptions<ReplyDeliverySettings> settings) : IHelpdeskReplyClient
+internal sealed class GenericHelpdeskClient(HttpClient http, IOptions<ReplyDeliverySettings> settings, TimeProvider clock) : IHelpdeskReplyClient
 {
-    public const string IdempotencyHeader = "Idempotency-Key";
+    public const string ConnectorName = "generic";
 
-    public string Connector => Webhooks.Generic.GenericWebhookEndpoint.Connector;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public string Connector => ConnectorName;
 
     public bool IsConfigured => settings.Value.CallbackUrl is not null;
 
-    public Task PostAsync(HelpdeskReply reply, CancellationToken cancellationToken)
+    public async Task PostAsync(HelpdeskReply reply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reply);
-        return PostAsync(new GenericReply(reply.TicketId, reply.ExternalId, reply.DraftId, reply.Text, reply.Origin), cancellationToken);
-    }
-
-    public async Task PostAsync(GenericReply reply, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.Value.CallbackUrl)
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new GenericReply(reply.TicketId, reply.ExternalId, reply.DraftId, reply.Text, reply.Origin), Json);
+        using var request = HelpdeskHttp.Request(HttpMethod.Post, settings.Value.CallbackUrl!, body, reply);
+        if (!string.IsNullOrEmpty(settings.Value.WebhookSecret))
         {
-            Content = JsonContent.Create(reply),
-        };
-        request.Headers.Add(IdempotencyHeader, reply.DraftId.ToString());
-        using var response = await http.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException(
-                $"The helpdesk answered {(int)response.StatusCode} {response.ReasonPhrase} to the reply for draft {reply.DraftId}.",
-                inner: null,
-                response.StatusCode);
+            var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+            request.Headers.Add(GenericSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            request.Headers.Add(GenericSignature.SignatureHeader, GenericSignature.Compute(settings.Value.WebhookSecret, timestamp, body));
         }
+
+        await HelpdeskHttp.SendAsync(http, request, reply, cancellationToken);
     }
 }

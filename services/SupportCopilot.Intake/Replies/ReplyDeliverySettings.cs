@@ -1,24 +1,34 @@
-using SupportCopilot.Hosting;
+using SupportCopilot.Intake.Connectors;
 
 namespace SupportCopilot.Intake.Replies;
 
-internal sealed class ReplyDeliverySettings
+/// <summary>
+/// <c>Intake:Connectors:Generic</c>: where generic-connector replies go, and the claim every
+/// delivery (whatever its connector) holds while it posts.
+/// </summary>
+internal sealed class ReplyDeliverySettings : ConnectorReplySettings
 {
     public const string SectionName = "Intake:Connectors:Generic";
 
     /// <summary>Where replies to generic-connector tickets are posted; none means "recorded as sent".</summary>
     public Uri? CallbackUrl { get; set; }
 
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// The inbound webhook's secret (owned by the inbound half); when set, replies are signed with it
+    /// like inbound requests (<see cref="GenericSignature"/>).
+    /// </summary>
+    public string? WebhookSecret { get; set; }
 
     /// <summary>How long one attempt owns a delivery before another may try again.</summary>
     public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(1);
 
-    public static OptionsRules<ReplyDeliverySettings> Rules { get; } = new(
-        (s => s.CallbackUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")),
-            "Intake:Connectors:Generic:CallbackUrl must be an absolute http:// or https:// URL."),
-        (s => s.Timeout <= TimeSpan.Zero, "Intake:Connectors:Generic:Timeout must be positive."),
+    internal override string Section => SectionName;
 
-        // A shorter claim would let a second attempt post while the first is still waiting on the helpdesk.
-        (s => s.ClaimDuration <= s.Timeout, "Intake:Connectors:Generic:ClaimDuration must be longer than Intake:Connectors:Generic:Timeout."));
+    protected override IEnumerable<string> ConnectionProblems()
+    {
+        if (CallbackUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
+        {
+            yield return $"{SectionName}:CallbackUrl must be an absolute http:// or https:// URL.";
+        }
+    }
 }

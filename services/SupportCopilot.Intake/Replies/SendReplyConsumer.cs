@@ -12,7 +12,10 @@ namespace SupportCopilot.Intake.Replies;
 /// Delivers a reply at most once per draft. A delivery row per draft is claimed for a short
 /// lease before the helpdesk is called, and marked delivered after: a redelivered or duplicate
 /// <see cref="SendReply"/> finds it delivered (or claimed) and does not post again. A failed
-/// post releases the claim and throws, so the bus retries with back-off.
+/// post releases the claim and throws, so the bus retries with back-off; after the bus's last
+/// retry <see cref="SendReplyFaultConsumer"/> marks it <c>failed</c>. A reply that cannot be
+/// delivered at all (connector not configured, a 4xx) is marked <c>failed</c> at once. A failed
+/// delivery is left alone until an operator retries it (<see cref="FailedReplies"/>).
 /// </summary>
 internal sealed partial class SendReplyConsumer(
     IntakeDatabase database,
@@ -45,6 +48,11 @@ internal sealed partial class SendReplyConsumer(
         WHERE draft_id = @DraftId AND status = 'sending'
         """;
 
+    private const string MarkFailed = """
+        UPDATE reply_deliveries SET status = 'failed', claimed_until = NULL, last_error = @Error
+        WHERE draft_id = @DraftId AND status = 'sending'
+        """;
+
     private const string MarkDelivered = """
         UPDATE reply_deliveries SET status = 'delivered', delivered_at = @Now, claimed_until = NULL, last_error = NULL
         WHERE draft_id = @DraftId AND status = 'sending'
@@ -71,7 +79,7 @@ internal sealed partial class SendReplyConsumer(
             {
                 var status = await claim.ExecuteScalarAsync<string>(SelectStatus, new { reply.DraftId }, cancellationToken);
                 await claim.CommitAsync(cancellationToken);
-                if (status == "delivered")
+                if (status is "delivered" or "failed")
                 {
                     return;
                 }
@@ -84,25 +92,40 @@ internal sealed partial class SendReplyConsumer(
             await claim.CommitAsync(cancellationToken);
         }
 
-        var helpdesk = helpdesks.SingleOrDefault(h => h.Connector == ticket.Connector)
-            ?? throw new InvalidOperationException($"No reply client is registered for connector '{ticket.Connector}'.");
-        if (helpdesk.IsConfigured)
+        var helpdesk = helpdesks.SingleOrDefault(h => h.Connector == ticket.Connector);
+        var message = new HelpdeskReply(reply.TicketId, ticket.Connector, ticket.ExternalId, ticket.Address, reply.DraftId, reply.Text, reply.Origin);
+        try
         {
-            try
+            if (helpdesk is null)
             {
-                await helpdesk.PostAsync(
-                    new HelpdeskReply(reply.TicketId, ticket.Connector, ticket.ExternalId, ticket.Address, reply.DraftId, reply.Text, reply.Origin),
-                    cancellationToken);
+                throw new ReplyUndeliverableException(
+                    $"No reply client is registered for connector '{ticket.Connector}', so the reply for draft {reply.DraftId} cannot be posted.");
             }
-            catch (Exception ex)
+
+            // Only the generic connector may have nowhere to post (documented: recorded as sent); any
+            // other unconfigured client throws, because its ticket came from a helpdesk that waits for the reply.
+            if (helpdesk.IsConfigured || helpdesk.Connector != GenericHelpdeskClient.ConnectorName)
             {
-                metrics.DeliveryFailed(reply.Origin);
-                LogDeliveryFailed(ex, reply.DraftId);
-                await using var release = await database.BeginAsync(CancellationToken.None);
-                await release.ExecuteAsync(Release, new { reply.DraftId, Error = ex.Message }, CancellationToken.None);
-                await release.CommitAsync(CancellationToken.None);
-                throw;
+                await helpdesk.PostAsync(message, cancellationToken);
             }
+        }
+        catch (ReplyUndeliverableException ex)
+        {
+            metrics.DeliveryFailed(reply.Origin);
+            LogUndeliverable(ex, reply.DraftId);
+            await using var fail = await database.BeginAsync(CancellationToken.None);
+            await fail.ExecuteAsync(MarkFailed, new { reply.DraftId, Error = ex.Message }, CancellationToken.None);
+            await fail.CommitAsync(CancellationToken.None);
+            return;
+        }
+        catch (Exception ex)
+        {
+            metrics.DeliveryFailed(reply.Origin);
+            LogDeliveryFailed(ex, reply.DraftId);
+            await using var release = await database.BeginAsync(CancellationToken.None);
+            await release.ExecuteAsync(Release, new { reply.DraftId, Error = ex.Message }, CancellationToken.None);
+            await release.CommitAsync(CancellationToken.None);
+            throw;
         }
 
         var sentAt = clock.GetUtcNow();
@@ -135,6 +158,9 @@ internal sealed partial class SendReplyConsumer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Posting the reply for draft {DraftId} failed; the bus retries it")]
     private partial void LogDeliveryFailed(Exception exception, Guid draftId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The reply for draft {DraftId} cannot be delivered; it is marked failed (retry it once the cause is fixed)")]
+    private partial void LogUndeliverable(Exception exception, Guid draftId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered the reply for draft {DraftId} ({Origin})")]
     private partial void LogDelivered(Guid draftId, string origin);

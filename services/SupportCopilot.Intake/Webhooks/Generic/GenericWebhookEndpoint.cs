@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SupportCopilot.Contracts;
 using SupportCopilot.Hosting;
+using SupportCopilot.Intake.Connectors;
 using SupportCopilot.Intake.Tickets;
 
 namespace SupportCopilot.Intake.Webhooks.Generic;
@@ -8,10 +9,10 @@ namespace SupportCopilot.Intake.Webhooks.Generic;
 /// <summary><c>POST /api/webhooks/generic</c>: 202 with the ticket id once the ticket is committed.</summary>
 internal static class GenericWebhookEndpoint
 {
-    public const string Connector = "generic";
+    public const string Connector = WebhookConnectors.Generic;
 
-    /// <summary>Room for a 64 KiB body plus the rest of the JSON and escaping; larger is refused unread.</summary>
-    private const long MaxRequestBytes = 512 * 1024;
+    /// <summary>Room for a 64 KiB body plus the rest of the JSON and escaping; larger is refused unread (413).</summary>
+    public const long MaxRequestBytes = 512 * 1024;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -20,66 +21,49 @@ internal static class GenericWebhookEndpoint
             .WithName("ReceiveGenericWebhook")
             .WithTags("Webhooks")
             .WithSummary("Receive a ticket from a generic JSON helpdesk")
-            .WithDescription("202 with the new ticket id once it is stored; 200 with the first ticket's id for a repeated externalId.")
+            .WithDescription(
+                "Signed with X-SupportCopilot-Signature: sha256=hex(HMAC-SHA256(secret, timestamp + \".\" + body)) and "
+                + "X-SupportCopilot-Timestamp (Unix seconds). 202 with the new ticket id once it is stored; 200 with the first "
+                + "ticket's id for a repeated externalId.")
             .DocumentsJsonBody<GenericTicketRequest>()
             .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
     private static async Task<IResult> HandleAsync(
-        HttpRequest request,
+        HttpContext http,
+        WebhookGate gate,
         GenericTicketValidator validator,
         TicketAcceptor acceptor,
         CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType())
+        var (webhook, rejection) = await gate.ReceiveAsync(http, Connector, GenericSignatureScheme.Instance, MaxRequestBytes, cancellationToken);
+        if (webhook is null)
         {
-            return ValidationProblems.ForRequest("contentType", "The request must be JSON: send Content-Type: application/json.");
+            return rejection!;
         }
 
-        if (request.ContentLength > MaxRequestBytes)
+        if (!WebhookPayloads.TryRead<GenericTicketRequest>(webhook.Body, Json, out var ticket, out var problem))
         {
-            return ValidationProblems.ForRequest("$", $"The request is larger than {MaxRequestBytes / 1024} KiB.");
+            return problem!;
         }
 
-        GenericTicketRequest? ticket;
-        try
-        {
-            ticket = await JsonSerializer.DeserializeAsync<GenericTicketRequest>(request.Body, Json, cancellationToken);
-        }
-        catch (JsonException ex)
-        {
-            return ValidationProblems.ForRequest(ex.Path ?? "$", "The request body is not valid JSON for a ticket: " + FirstSentence(ex.Message));
-        }
-
-        if (ticket is null)
-        {
-            return ValidationProblems.ForRequest("$", "The request body must be a JSON object.");
-        }
-
-        var validation = await validator.ValidateAsync(ticket, cancellationToken);
+        var validation = await validator.ValidateAsync(ticket!, cancellationToken);
         if (!validation.IsValid)
         {
             return ValidationProblems.From(validation);
         }
 
-        var accepted = await acceptor.AcceptAsync(
+        return await WebhookPayloads.AcceptAsync(
+            acceptor,
             new IncomingTicket(
                 Connector,
-                ticket.ExternalId!,
+                ticket!.ExternalId!,
                 ticket.Subject!,
                 ticket.Body!,
                 new Customer(ticket.Customer!.Email!, ticket.Customer.Name!),
                 ticket.Language ?? "en"),
             cancellationToken);
-
-        var location = $"/api/tickets/{accepted.TicketId}";
-        var body = new { ticketId = accepted.TicketId, duplicate = !accepted.IsNew };
-        return accepted.IsNew ? Results.Accepted(location, body) : Results.Ok(body);
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
     }
 }
