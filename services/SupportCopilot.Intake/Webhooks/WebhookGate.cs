@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SupportCopilot.Hosting;
 using SupportCopilot.Intake.Connectors;
@@ -19,6 +20,23 @@ internal sealed partial class WebhookGate(
 {
     /// <summary>Room for a helpdesk's event with a long HTML message and its metadata.</summary>
     public const long DefaultMaxRequestBytes = 1024 * 1024;
+
+    /// <summary>
+    /// <see cref="ReceiveAsync"/>, then the body read as <typeparamref name="T"/>: the steps every
+    /// JSON connector takes before its own rules. Either the payload or the answer to send.
+    /// </summary>
+    public async Task<(T? Payload, IResult? Rejection)> ReceiveJsonAsync<T>(
+        HttpContext http, string connector, WebhookSignatureScheme scheme, JsonSerializerOptions json, CancellationToken cancellationToken)
+        where T : class
+    {
+        var (webhook, rejection) = await ReceiveAsync(http, connector, scheme, DefaultMaxRequestBytes, cancellationToken);
+        if (webhook is null)
+        {
+            return (null, rejection);
+        }
+
+        return WebhookPayloads.TryRead<T>(webhook.Body, json, out var payload, out var problem) ? (payload, null) : (null, problem);
+    }
 
     public async Task<(ReceivedWebhook? Webhook, IResult? Rejection)> ReceiveAsync(
         HttpContext http, string connector, WebhookSignatureScheme scheme, long maxRequestBytes, CancellationToken cancellationToken)

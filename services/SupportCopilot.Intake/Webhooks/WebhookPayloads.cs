@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FluentValidation;
 using SupportCopilot.Hosting;
 using SupportCopilot.Intake.Tickets;
 
@@ -47,6 +48,16 @@ internal static class WebhookPayloads
 
     /// <summary>200 with the reason: the helpdesk sees success (and does not retry), nothing is stored.</summary>
     public static IResult Ignored(string reason) => Results.Ok(new WebhookIgnored(reason));
+
+    /// <summary>Validates what the connector read (400 problem naming the fields), then stores the ticket it maps to.</summary>
+    public static async Task<IResult> ValidateAndAcceptAsync<T>(
+        IValidator<T> validator, T payload, Func<T, IncomingTicket> toTicket, TicketAcceptor acceptor, CancellationToken cancellationToken)
+    {
+        var validation = await validator.ValidateAsync(payload, cancellationToken);
+        return validation.IsValid
+            ? await AcceptAsync(acceptor, toTicket(payload), cancellationToken)
+            : ValidationProblems.From(validation);
+    }
 
     /// <summary>Stores the ticket; 202 with its id when new, 200 with the first one's id for a repeat.</summary>
     public static async Task<IResult> AcceptAsync(TicketAcceptor acceptor, IncomingTicket ticket, CancellationToken cancellationToken)

@@ -35,44 +35,32 @@ internal static class ChatwootWebhookEndpoint
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, ChatwootTicketDraftValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)
     {
-        var (webhook, rejection) = await gate.ReceiveAsync(
-            http, Connector, ChatwootSignatureScheme.Instance, WebhookGate.DefaultMaxRequestBytes, cancellationToken);
-        if (webhook is null)
+        var (payload, rejection) = await gate.ReceiveJsonAsync<ChatwootEvent>(
+            http, Connector, ChatwootSignatureScheme.Instance, WebhookPayloads.SnakeCase, cancellationToken);
+        if (payload is null)
         {
             return rejection!;
         }
 
-        if (!WebhookPayloads.TryRead<ChatwootEvent>(webhook.Body, WebhookPayloads.SnakeCase, out var payload, out var problem))
-        {
-            return problem!;
-        }
+        var draft = Resolve(payload, out var unhandled);
+        return (unhandled ?? IgnoreReason(draft!)) is { } reason
+            ? WebhookPayloads.Ignored(reason)
+            : await WebhookPayloads.ValidateAndAcceptAsync(validator, draft!, d => ToTicket(d, http.Request), acceptor, cancellationToken);
+    }
 
-        var draft = Resolve(payload!, out var unhandled);
-        if ((unhandled ?? IgnoreReason(draft!)) is { } reason)
-        {
-            return WebhookPayloads.Ignored(reason);
-        }
-
-        var validation = await validator.ValidateAsync(draft!, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ValidationProblems.From(validation);
-        }
-
-        var body = WebhookPayloads.Limit(draft!.Content!.Trim());
-        var delivery = http.Request.Headers[ChatwootSignatureScheme.DeliveryHeader].FirstOrDefault();
-        return await WebhookPayloads.AcceptAsync(
-            acceptor,
-            new IncomingTicket(
-                Connector,
-                $"{draft.AccountId}/{draft.ConversationId}",
-                WebhookPayloads.SubjectOr(draft.Subject, body),
-                body,
-                new Customer(draft.Sender?.Email?.Trim() ?? string.Empty, draft.Sender?.Name?.Trim() ?? string.Empty),
-                "en",
-                new ReplyAddress(AccountId: draft.AccountId, ConversationId: draft.ConversationId),
-                string.IsNullOrWhiteSpace(delivery) ? null : delivery.Trim()),
-            cancellationToken);
+    private static IncomingTicket ToTicket(ChatwootTicketDraft draft, HttpRequest request)
+    {
+        var body = WebhookPayloads.Limit(draft.Content!.Trim());
+        var delivery = request.Headers[ChatwootSignatureScheme.DeliveryHeader].FirstOrDefault();
+        return new IncomingTicket(
+            Connector,
+            $"{draft.AccountId}/{draft.ConversationId}",
+            WebhookPayloads.SubjectOr(draft.Subject, body),
+            body,
+            new Customer(draft.Sender?.Email?.Trim() ?? string.Empty, draft.Sender?.Name?.Trim() ?? string.Empty),
+            "en",
+            new ReplyAddress(AccountId: draft.AccountId, ConversationId: draft.ConversationId),
+            string.IsNullOrWhiteSpace(delivery) ? null : delivery.Trim());
     }
 
     /// <summary>The customer's message in either event; null with a reason for events that carry none.</summary>

@@ -30,34 +30,22 @@ internal static class FreshdeskWebhookEndpoint
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, FreshdeskPayloadValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)
     {
-        var (webhook, rejection) = await gate.ReceiveAsync(
-            http, Connector, FreshdeskSecretScheme.Instance, WebhookGate.DefaultMaxRequestBytes, cancellationToken);
-        if (webhook is null)
-        {
-            return rejection!;
-        }
+        var (payload, rejection) = await gate.ReceiveJsonAsync<FreshdeskPayload>(
+            http, Connector, FreshdeskSecretScheme.Instance, WebhookPayloads.SnakeCase, cancellationToken);
+        return payload is null
+            ? rejection!
+            : await WebhookPayloads.ValidateAndAcceptAsync(validator, payload, ToTicket, acceptor, cancellationToken);
+    }
 
-        if (!WebhookPayloads.TryRead<FreshdeskPayload>(webhook.Body, WebhookPayloads.SnakeCase, out var payload, out var problem))
-        {
-            return problem!;
-        }
-
-        var validation = await validator.ValidateAsync(payload!, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ValidationProblems.From(validation);
-        }
-
-        var ticket = payload!.FreshdeskWebhook!;
-        return await WebhookPayloads.AcceptAsync(
-            acceptor,
-            new IncomingTicket(
-                Connector,
-                ticket.TicketId!.Trim(),
-                WebhookPayloads.SubjectOr(ticket.TicketSubject, string.Empty),
-                WebhookPayloads.Limit(HtmlText.FromHtmlOrText(ticket.TicketDescription)),
-                new Customer(ticket.Email!.Trim(), ticket.Name?.Trim() ?? string.Empty),
-                "en"),
-            cancellationToken);
+    private static IncomingTicket ToTicket(FreshdeskPayload payload)
+    {
+        var ticket = payload.FreshdeskWebhook!;
+        return new IncomingTicket(
+            Connector,
+            ticket.TicketId!.Trim(),
+            WebhookPayloads.SubjectOr(ticket.TicketSubject, string.Empty),
+            WebhookPayloads.Limit(HtmlText.FromHtmlOrText(ticket.TicketDescription)),
+            new Customer(ticket.Email!.Trim(), ticket.Name?.Trim() ?? string.Empty),
+            "en");
     }
 }

@@ -33,9 +33,9 @@ internal static class HelpScoutWebhookEndpoint
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, HelpScoutConversationValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)
     {
-        var (webhook, rejection) = await gate.ReceiveAsync(
-            http, Connector, HelpScoutSignatureScheme.Instance, WebhookGate.DefaultMaxRequestBytes, cancellationToken);
-        if (webhook is null)
+        var (conversation, rejection) = await gate.ReceiveJsonAsync<HelpScoutConversation>(
+            http, Connector, HelpScoutSignatureScheme.Instance, WebhookPayloads.CamelCase, cancellationToken);
+        if (conversation is null)
         {
             return rejection!;
         }
@@ -46,35 +46,23 @@ internal static class HelpScoutWebhookEndpoint
             return ValidationProblems.ForRequest(EventHeader, $"The {EventHeader} header must name the event (convo.created).");
         }
 
-        if (!WebhookPayloads.TryRead<HelpScoutConversation>(webhook.Body, WebhookPayloads.CamelCase, out var conversation, out var problem))
-        {
-            return problem!;
-        }
+        return IgnoreReason(eventName, conversation, out var thread) is { } reason
+            ? WebhookPayloads.Ignored(reason)
+            : await WebhookPayloads.ValidateAndAcceptAsync(validator, conversation, c => ToTicket(c, thread!), acceptor, cancellationToken);
+    }
 
-        if (IgnoreReason(eventName, conversation!, out var thread) is { } reason)
-        {
-            return WebhookPayloads.Ignored(reason);
-        }
-
-        var validation = await validator.ValidateAsync(conversation!, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ValidationProblems.From(validation);
-        }
-
-        var customer = conversation!.TheCustomer!;
-        var body = WebhookPayloads.Limit(HtmlText.FromHtmlOrText(thread!.Body));
-        return await WebhookPayloads.AcceptAsync(
-            acceptor,
-            new IncomingTicket(
-                Connector,
-                conversation.Id!,
-                WebhookPayloads.SubjectOr(conversation.Subject, body),
-                body,
-                new Customer(customer.Email?.Trim() ?? string.Empty, customer.Name),
-                "en",
-                new ReplyAddress(ConversationId: conversation.Id, CustomerId: customer.Id)),
-            cancellationToken);
+    private static IncomingTicket ToTicket(HelpScoutConversation conversation, HelpScoutThread thread)
+    {
+        var customer = conversation.TheCustomer!;
+        var body = WebhookPayloads.Limit(HtmlText.FromHtmlOrText(thread.Body));
+        return new IncomingTicket(
+            Connector,
+            conversation.Id!,
+            WebhookPayloads.SubjectOr(conversation.Subject, body),
+            body,
+            new Customer(customer.Email?.Trim() ?? string.Empty, customer.Name),
+            "en",
+            new ReplyAddress(ConversationId: conversation.Id, CustomerId: customer.Id));
     }
 
     /// <summary>

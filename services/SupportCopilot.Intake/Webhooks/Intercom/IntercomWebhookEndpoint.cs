@@ -33,30 +33,16 @@ internal static class IntercomWebhookEndpoint
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, IntercomNotificationValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)
     {
-        var (webhook, rejection) = await gate.ReceiveAsync(
-            http, Connector, IntercomSignatureScheme.Instance, WebhookGate.DefaultMaxRequestBytes, cancellationToken);
-        if (webhook is null)
+        var (notification, rejection) = await gate.ReceiveJsonAsync<IntercomNotification>(
+            http, Connector, IntercomSignatureScheme.Instance, WebhookPayloads.SnakeCase, cancellationToken);
+        if (notification is null)
         {
             return rejection!;
         }
 
-        if (!WebhookPayloads.TryRead<IntercomNotification>(webhook.Body, WebhookPayloads.SnakeCase, out var notification, out var problem))
-        {
-            return problem!;
-        }
-
-        if (IgnoreReason(notification!) is { } reason)
-        {
-            return WebhookPayloads.Ignored(reason);
-        }
-
-        var validation = await validator.ValidateAsync(notification!, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ValidationProblems.From(validation);
-        }
-
-        return await WebhookPayloads.AcceptAsync(acceptor, ToTicket(notification!), cancellationToken);
+        return IgnoreReason(notification) is { } reason
+            ? WebhookPayloads.Ignored(reason)
+            : await WebhookPayloads.ValidateAndAcceptAsync(validator, notification, ToTicket, acceptor, cancellationToken);
     }
 
     /// <summary>

@@ -34,30 +34,16 @@ internal static class ZendeskWebhookEndpoint
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, ZendeskPayloadValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)
     {
-        var (webhook, rejection) = await gate.ReceiveAsync(
-            http, Connector, ZendeskSignatureScheme.Instance, WebhookGate.DefaultMaxRequestBytes, cancellationToken);
-        if (webhook is null)
+        var (payload, rejection) = await gate.ReceiveJsonAsync<ZendeskPayload>(
+            http, Connector, ZendeskSignatureScheme.Instance, WebhookPayloads.SnakeCase, cancellationToken);
+        if (payload is null)
         {
             return rejection!;
         }
 
-        if (!WebhookPayloads.TryRead<ZendeskPayload>(webhook.Body, WebhookPayloads.SnakeCase, out var payload, out var problem))
-        {
-            return problem!;
-        }
-
-        if (IgnoreReason(payload!) is { } reason)
-        {
-            return WebhookPayloads.Ignored(reason);
-        }
-
-        var validation = await validator.ValidateAsync(payload!, cancellationToken);
-        if (!validation.IsValid)
-        {
-            return ValidationProblems.From(validation);
-        }
-
-        return await WebhookPayloads.AcceptAsync(acceptor, ToTicket(payload!, http.Request), cancellationToken);
+        return IgnoreReason(payload) is { } reason
+            ? WebhookPayloads.Ignored(reason)
+            : await WebhookPayloads.ValidateAndAcceptAsync(validator, payload, p => ToTicket(p, http.Request), acceptor, cancellationToken);
     }
 
     /// <summary>
