@@ -8,27 +8,18 @@ namespace SupportCopilot.Intake.Replies;
 /// message, <c>"private":true</c> in suggest mode. Header <c>api_access_token</c>. The account comes
 /// from the webhook; the conversation is the webhook's conversation id, else the ticket's external id.
 /// </summary>
-internal sealed class ChatwootReplyClient(HttpClient http, IOptions<ChatwootReplySettings> options) : IHelpdeskReplyClient
+internal sealed class ChatwootReplyClient(HttpClient http, IOptions<ChatwootReplySettings> options) : HelpdeskApiClient<ChatwootReplySettings>(options)
 {
     public const string ConnectorName = "chatwoot";
 
-    public string Connector => ConnectorName;
+    public override string Connector => ConnectorName;
 
-    public bool IsConfigured => options.Value.IsConfigured;
-
-    public async Task PostAsync(HelpdeskReply reply, CancellationToken cancellationToken)
+    protected override async Task PostAsync(HelpdeskReply reply, ChatwootReplySettings settings, Uri baseUrl, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(reply);
-        var settings = options.Value;
-        if (settings.BaseUrl is null)
-        {
-            throw HelpdeskHttp.NotConfigured(reply, settings.Section);
-        }
-
         var account = reply.Address.AccountId ?? throw HelpdeskHttp.MissingAddress(reply, "account id");
         var conversation = reply.Address.ConversationId ?? reply.ExternalId;
         var url = HelpdeskHttp.Url(
-            settings.BaseUrl,
+            baseUrl,
             $"/api/v1/accounts/{HelpdeskHttp.Segment(account)}/conversations/{HelpdeskHttp.Segment(conversation)}/messages");
         var body = new { content = reply.Text, message_type = "outgoing", @private = !settings.IsPublic(reply.Origin) };
         using var request = HelpdeskHttp.JsonRequest(HttpMethod.Post, url, body, reply);

@@ -14,27 +14,18 @@ namespace SupportCopilot.Intake.Replies;
 /// it expires and fetched again after a 401.
 /// </summary>
 internal sealed class HelpScoutReplyClient(
-    HttpClient http, IOptions<HelpScoutReplySettings> options, HelpScoutTokenCache tokens) : IHelpdeskReplyClient
+    HttpClient http, IOptions<HelpScoutReplySettings> options, HelpScoutTokenCache tokens) : HelpdeskApiClient<HelpScoutReplySettings>(options)
 {
     public const string ConnectorName = "helpscout";
 
-    public string Connector => ConnectorName;
+    public override string Connector => ConnectorName;
 
-    public bool IsConfigured => options.Value.IsConfigured;
-
-    public async Task PostAsync(HelpdeskReply reply, CancellationToken cancellationToken)
+    protected override async Task PostAsync(HelpdeskReply reply, HelpScoutReplySettings settings, Uri baseUrl, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(reply);
-        var settings = options.Value;
-        if (settings.BaseUrl is null)
-        {
-            throw HelpdeskHttp.NotConfigured(reply, settings.Section);
-        }
-
         var customer = reply.Address.CustomerId ?? throw HelpdeskHttp.MissingAddress(reply, "customer id");
         object customerId = long.TryParse(customer, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : customer;
         var conversation = reply.Address.ConversationId ?? reply.ExternalId;
-        var url = HelpdeskHttp.Url(settings.BaseUrl, $"/v2/conversations/{HelpdeskHttp.Segment(conversation)}/reply");
+        var url = HelpdeskHttp.Url(baseUrl, $"/v2/conversations/{HelpdeskHttp.Segment(conversation)}/reply");
         object body = settings.IsPublic(reply.Origin)
             ? new { customer = new { id = customerId }, text = HelpdeskHttp.Html(reply.Text) }
             : new { customer = new { id = customerId }, text = HelpdeskHttp.Html(reply.Text), draft = true };

@@ -9,25 +9,16 @@ namespace SupportCopilot.Intake.Replies;
 /// <c>comment</c> (public) or <c>note</c> (suggest mode). Bearer token and <c>Intercom-Version</c>.
 /// The conversation is the webhook's conversation id, else the ticket's external id.
 /// </summary>
-internal sealed class IntercomReplyClient(HttpClient http, IOptions<IntercomReplySettings> options) : IHelpdeskReplyClient
+internal sealed class IntercomReplyClient(HttpClient http, IOptions<IntercomReplySettings> options) : HelpdeskApiClient<IntercomReplySettings>(options)
 {
     public const string ConnectorName = "intercom";
 
-    public string Connector => ConnectorName;
+    public override string Connector => ConnectorName;
 
-    public bool IsConfigured => options.Value.IsConfigured;
-
-    public async Task PostAsync(HelpdeskReply reply, CancellationToken cancellationToken)
+    protected override async Task PostAsync(HelpdeskReply reply, IntercomReplySettings settings, Uri baseUrl, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(reply);
-        var settings = options.Value;
-        if (settings.BaseUrl is null)
-        {
-            throw HelpdeskHttp.NotConfigured(reply, settings.Section);
-        }
-
         var conversation = reply.Address.ConversationId ?? reply.ExternalId;
-        var url = HelpdeskHttp.Url(settings.BaseUrl, $"/conversations/{HelpdeskHttp.Segment(conversation)}/reply");
+        var url = HelpdeskHttp.Url(baseUrl, $"/conversations/{HelpdeskHttp.Segment(conversation)}/reply");
         var body = new
         {
             message_type = settings.IsPublic(reply.Origin) ? "comment" : "note",
