@@ -47,6 +47,7 @@ public static class IntakeService
         bus.AddServiceConsumer<DraftRejectedConsumer>(Name);
         bus.AddServiceConsumer<SendReplyConsumer>(Name);
         bus.AddServiceConsumer<SendReplyFaultConsumer>(Name);
+        bus.AddServiceConsumer<ReplyRetryRequestedConsumer>(Name);
     }
 
     public static IEndpointRouteBuilder MapIntakeService(this IEndpointRouteBuilder app)

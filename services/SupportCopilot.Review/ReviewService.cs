@@ -6,6 +6,7 @@ using SupportCopilot.Review.Assets;
 using SupportCopilot.Review.Database;
 using SupportCopilot.Review.Decisions;
 using SupportCopilot.Review.Exports;
+using SupportCopilot.Review.FailedReplies;
 using SupportCopilot.Review.Items;
 using SupportCopilot.Review.Queue;
 
@@ -31,6 +32,9 @@ public static class ReviewService
         builder.Services.AddScoped<EnqueueDraftHandler>();
         builder.Services.AddScoped<DecisionHandler>();
         builder.Services.AddScoped<ReviewItemQueries>();
+        builder.Services.AddScoped<FailedReplyTracker>();
+        builder.Services.AddScoped<FailedReplyQueries>();
+        builder.Services.AddScoped<RetryFailedReplyHandler>();
         builder.Services.AddExports(builder.Configuration);
         builder.Services.AddHostedService<ReviewQueueDepth>();
 
@@ -43,6 +47,8 @@ public static class ReviewService
     {
         ArgumentNullException.ThrowIfNull(bus);
         bus.AddServiceConsumer<DraftReadyConsumer>(Name);
+        bus.AddServiceConsumer<ReplyFailedConsumer>(Name);
+        bus.AddServiceConsumer<ReplySentConsumer>(Name);
     }
 
     /// <summary>The JSON API under <c>/api/review</c>, the review pages under <c>/review</c>.</summary>
@@ -51,6 +57,7 @@ public static class ReviewService
         ArgumentNullException.ThrowIfNull(app);
         app.MapItemsEndpoints();
         app.MapDecisionEndpoints();
+        app.MapFailedRepliesEndpoints();
         app.MapExportEndpoints();
         app.MapStylesheet();
         app.MapRazorPages();

@@ -1,5 +1,6 @@
 using Dapper;
 using SupportCopilot.Contracts;
+using SupportCopilot.Data;
 
 namespace SupportCopilot.Intake.Replies;
 
@@ -21,8 +22,10 @@ internal enum RetryOutcome
 /// Failed reply deliveries: listing them, and retrying one. A delivery is only marked failed when the
 /// helpdesk did not accept it, so a retry cannot send a reply twice: it resets the delivery to
 /// <c>pending</c> and queues a fresh <see cref="SendReply"/> through the outbox in the same transaction,
-/// and the usual claim makes sure that only one attempt ever posts. Shared by the HTTP API and the CLI
-/// (which reaches Intake's database directly; the running service's outbox relay then publishes).
+/// and the usual claim makes sure that only one attempt ever posts. Shared by the HTTP API, the CLI
+/// (which reaches Intake's database directly; the running service's outbox relay then publishes) and
+/// <see cref="ReplyRetryRequestedConsumer"/> (a retry asked for in the review UI). Whoever marks a
+/// delivery failed announces it with <see cref="AnnounceFailureAsync"/> in the same transaction.
 /// </summary>
 internal static class FailedReplies
 {
@@ -38,6 +41,12 @@ internal static class FailedReplies
     private const string SelectDelivery = """
         SELECT ticket_id AS TicketId, text AS Text, origin AS Origin, status AS Status
         FROM reply_deliveries WHERE draft_id = @DraftId
+        """;
+
+    private const string SelectFailure = """
+        SELECT d.ticket_id AS TicketId, t.connector AS Connector, d.last_error AS LastError
+        FROM reply_deliveries d JOIN tickets t ON t.ticket_id = d.ticket_id
+        WHERE d.draft_id = @DraftId AND d.status = 'failed'
         """;
 
     private const string ResetToPending = """
@@ -57,6 +66,22 @@ internal static class FailedReplies
     {
         ArgumentNullException.ThrowIfNull(database);
         await using var transaction = await database.BeginAsync(cancellationToken);
+        var outcome = await RetryAsync(transaction, draftId, cancellationToken);
+        if (outcome == RetryOutcome.Queued)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// The retry inside the caller's transaction, which the caller commits (a consumer commits its
+    /// inbox row whatever the outcome).
+    /// </summary>
+    public static async Task<RetryOutcome> RetryAsync(ServiceTransaction transaction, Guid draftId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
         var delivery = await transaction.QuerySingleOrDefaultAsync<DeliveryRow>(SelectDelivery, new { DraftId = draftId }, cancellationToken);
         if (delivery is null)
         {
@@ -70,8 +95,21 @@ internal static class FailedReplies
         }
 
         await transaction.PublishAsync(new SendReply(draftId, delivery.TicketId, delivery.Text, delivery.Origin), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return RetryOutcome.Queued;
+    }
+
+    /// <summary>
+    /// Publishes <see cref="ReplyFailed"/> for a delivery the caller has just marked failed in
+    /// <paramref name="transaction"/>, so that the mark and the event commit together.
+    /// </summary>
+    public static async Task AnnounceFailureAsync(ServiceTransaction transaction, Guid draftId, DateTimeOffset failedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var failure = await transaction.QuerySingleOrDefaultAsync<FailureRow>(SelectFailure, new { DraftId = draftId }, cancellationToken)
+            ?? throw new InvalidOperationException($"The reply delivery for draft {draftId} is not marked failed.");
+        await transaction.PublishAsync(
+            new ReplyFailed(draftId, failure.TicketId, failure.Connector, failure.LastError ?? "The reply could not be delivered.", failedAt),
+            cancellationToken);
     }
 
     private sealed class FailedRow
@@ -102,5 +140,14 @@ internal static class FailedReplies
         public required string Origin { get; init; }
 
         public required string Status { get; init; }
+    }
+
+    private sealed class FailureRow
+    {
+        public Guid TicketId { get; init; }
+
+        public required string Connector { get; init; }
+
+        public string? LastError { get; init; }
     }
 }

@@ -14,8 +14,10 @@ namespace SupportCopilot.Intake.Replies;
 /// <see cref="SendReply"/> finds it delivered (or claimed) and does not post again. A failed
 /// post releases the claim and throws, so the bus retries with back-off; after the bus's last
 /// retry <see cref="SendReplyFaultConsumer"/> marks it <c>failed</c>. A reply that cannot be
-/// delivered at all (connector not configured, a 4xx) is marked <c>failed</c> at once. A failed
-/// delivery is left alone until an operator retries it (<see cref="FailedReplies"/>).
+/// delivered at all (connector not configured, a 4xx) is marked <c>failed</c> at once. Either way
+/// <see cref="ReplyFailed"/> goes out with the mark, so the review UI shows it. A failed delivery is
+/// left alone until an operator retries it (<see cref="FailedReplies"/>, or
+/// <see cref="ReplyRetryRequested"/> from the review UI).
 /// </summary>
 internal sealed partial class SendReplyConsumer(
     IntakeDatabase database,
@@ -114,7 +116,11 @@ internal sealed partial class SendReplyConsumer(
             metrics.DeliveryFailed(reply.Origin);
             LogUndeliverable(ex, reply.DraftId);
             await using var fail = await database.BeginAsync(CancellationToken.None);
-            await fail.ExecuteAsync(MarkFailed, new { reply.DraftId, Error = ex.Message }, CancellationToken.None);
+            if (await fail.ExecuteAsync(MarkFailed, new { reply.DraftId, Error = ex.Message }, CancellationToken.None) == 1)
+            {
+                await FailedReplies.AnnounceFailureAsync(fail, reply.DraftId, clock.GetUtcNow(), CancellationToken.None);
+            }
+
             await fail.CommitAsync(CancellationToken.None);
             return;
         }

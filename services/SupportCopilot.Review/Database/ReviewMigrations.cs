@@ -3,7 +3,8 @@ using SupportCopilot.Data;
 namespace SupportCopilot.Review.Database;
 
 /// <summary>
-/// The review queue and the corrections agents make. Citations and reasons are JSON kept as text
+/// The review queue and the corrections agents make (1); the replies Intake could not deliver (2),
+/// kept from Intake's <c>ReplyFailed</c> and <c>ReplySent</c> events. Citations and reasons are JSON kept as text
 /// on both providers: Dapper binds strings, and a PostgreSQL jsonb column would need a cast that
 /// SQLite cannot parse. Nothing queries inside them; the exporter reads them whole.
 /// </summary>
@@ -91,6 +92,45 @@ internal static class ReviewMigrations
                     review_seconds double precision NOT NULL
                 );
                 CREATE INDEX ix_corrections_decided_at ON corrections (decided_at);
+                """),
+        new(
+            2,
+            "failed replies and sent-reply markers",
+            Sqlite: """
+                CREATE TABLE failed_replies (
+                    draft_id TEXT NOT NULL PRIMARY KEY,
+                    ticket_id TEXT NOT NULL,
+                    connector TEXT NOT NULL,
+                    error TEXT NOT NULL,
+                    failed_at TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'failed' CHECK (status IN ('failed', 'retry_requested', 'resolved')),
+                    retry_requested_by TEXT NULL,
+                    retry_requested_at TEXT NULL,
+                    resolved_at TEXT NULL
+                );
+                CREATE INDEX ix_failed_replies_status_failed_at ON failed_replies (status, failed_at);
+                CREATE TABLE sent_replies (
+                    draft_id TEXT NOT NULL PRIMARY KEY,
+                    sent_at TEXT NOT NULL
+                );
+                """,
+            Postgres: """
+                CREATE TABLE failed_replies (
+                    draft_id uuid NOT NULL PRIMARY KEY,
+                    ticket_id uuid NOT NULL,
+                    connector text NOT NULL,
+                    error text NOT NULL,
+                    failed_at timestamptz NOT NULL,
+                    status text NOT NULL DEFAULT 'failed' CHECK (status IN ('failed', 'retry_requested', 'resolved')),
+                    retry_requested_by text NULL,
+                    retry_requested_at timestamptz NULL,
+                    resolved_at timestamptz NULL
+                );
+                CREATE INDEX ix_failed_replies_status_failed_at ON failed_replies (status, failed_at);
+                CREATE TABLE sent_replies (
+                    draft_id uuid NOT NULL PRIMARY KEY,
+                    sent_at timestamptz NOT NULL
+                );
                 """),
     ];
 }
