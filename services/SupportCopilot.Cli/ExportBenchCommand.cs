@@ -117,6 +117,7 @@ internal static class ExportBenchCommand
                 });
                 Print("export sft", exportRows, exportSeconds, exportMemory);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {exportSeconds / bareSeconds:0.0}"));
+                Console.WriteLine("  redactions " + string.Join(", ", manifest.Redaction.Replaced.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))) + "; skipped " + string.Join(", ", manifest.Counts.Skipped.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))));
             }
             finally
             {

@@ -39,8 +39,10 @@ internal readonly record struct ExportProgress(long Read, long Written);
 /// <summary>
 /// The dataset exporter: streams corrections from the database, redacts, builds and validates each
 /// row in the format's rules, drops near-duplicate tickets, splits by ticket, writes and hashes,
-/// and returns the manifest. One row is in memory at a time; what grows with the export is one
-/// 8-byte hash per written row for the duplicate check (about 40 MB for a million rows).
+/// and returns the manifest. Rows are redacted, built and counted by parallel workers
+/// (<see cref="ExportPipeline"/>) and taken back in read order, so the output is that of a
+/// sequential run; a bounded number of batches is in memory at a time. What grows with the export
+/// is one 8-byte hash per written row for the duplicate check (about 40 MB for a million rows).
 /// </summary>
 internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogger<CorrectionExporter> logger)
 {
@@ -48,7 +50,10 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
     public const int MinimumTrainingExamples = 10;
 
     private const int ProgressEvery = 1000;
-    private const int PassageCacheLimit = 10_000;
+    internal const int PassageCacheLimit = 10_000;
+
+    /// <summary>Workers that redact, build and count rows in parallel; the output does not depend on it.</summary>
+    internal int Workers { get; init; } = Environment.ProcessorCount;
 
     public Task<long> CountAsync(ExportFilter filter, CancellationToken cancellationToken) =>
         new CorrectionSource(database).CountAsync(filter, cancellationToken);
@@ -83,34 +88,68 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             }
 
             var redactions = new RedactionCounts();
-            var passages = new Dictionary<string, string>(StringComparer.Ordinal);
+            var passagesCounted = new HashSet<string>(StringComparer.Ordinal);
             var seen = new HashSet<ulong>();
             var skipped = new SortedDictionary<string, long>(StringComparer.Ordinal);
             var drafters = new SortedSet<string>(StringComparer.Ordinal);
             long read = 0, written = 0, largestRow = 0;
 
-            await foreach (var record in new CorrectionSource(database).ReadAsync(request.Filter, cancellationToken))
+            // reader -> workers (redaction, row building, validation, token counts; any order) ->
+            // this loop, which takes the batches in read order and does everything that depends on
+            // order (dedup, counts, writing), so the bytes are those of a sequential run.
+            await using var pipeline = new ExportPipeline(database, request, Workers, cancellationToken);
+            await foreach (var batch in pipeline.ReadInOrderAsync())
             {
-                read++;
-                if (progress is not null && read % ProgressEvery == 0)
+                redactions.Add(batch.Counts);
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    progress(new ExportProgress(read, written));
+                    read++;
+                    if (progress is not null && read % ProgressEvery == 0)
+                    {
+                        progress(new ExportProgress(read, written));
+                    }
+
+                    var result = batch.Results[i];
+
+                    // Passages are redacted once per distinct text; their replacements count on the
+                    // first row that uses them (and again after the bounded cache is cleared), as a
+                    // sequential run with one cache counts them.
+                    foreach (var passage in result.Passages)
+                    {
+                        if (!passagesCounted.Contains(passage.Text))
+                        {
+                            if (passagesCounted.Count >= PassageCacheLimit)
+                            {
+                                passagesCounted.Clear();
+                            }
+
+                            redactions.Add(passage.Counts);
+                            passagesCounted.Add(passage.Text);
+                        }
+                    }
+
+                    var skip = result.Skip;
+                    if (skip is null && !seen.Add(result.TicketHash))
+                    {
+                        // Near-duplicates are dropped among rows that would be written, after redaction, so two copies
+                        // differing only in an email address or in spacing count as one; the oldest decision stays.
+                        skip = SkipReasons.Duplicate;
+                    }
+
+                    if (skip is not null)
+                    {
+                        skipped[skip] = skipped.GetValueOrDefault(skip) + 1;
+                        continue;
+                    }
+
+                    var row = result.Row!;
+                    await writers[result.Part].WriteAsync(row, cancellationToken);
+                    written++;
+                    largestRow = Math.Max(largestRow, row.Tokens);
+                    drafters.Add(row.Correction.Record.Drafter);
                 }
 
-                var skip = Process(request, record, redactions, passages, seen, out var row);
-                if (skip is not null)
-                {
-                    skipped[skip] = skipped.GetValueOrDefault(skip) + 1;
-                    continue;
-                }
-
-                var part = request.Split is { } share
-                    ? ExportText.IsTrain(record.TicketId, share) ? ExportPart.Train : ExportPart.Validation
-                    : ExportPart.All;
-                await writers[part].WriteAsync(row!, cancellationToken);
-                written++;
-                largestRow = Math.Max(largestRow, row!.Tokens);
-                drafters.Add(record.Drafter);
+                batch.Release();
             }
 
             progress?.Invoke(new ExportProgress(read, written));
@@ -134,94 +173,105 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
         }
     }
 
-    /// <summary>Everything between reading a correction and writing its row; returns why it is skipped, or null.</summary>
-    private static string? Process(
-        ExportRequest request,
-        CorrectionRecord record,
-        RedactionCounts redactions,
-        Dictionary<string, string> passages,
-        HashSet<ulong> seen,
-        out ExportRow? row)
+    /// <summary>
+    /// Everything between reading a correction and writing its row that does not depend on the
+    /// rows before it (dedup and the passage counts do; the caller does those in read order).
+    /// </summary>
+    internal static RowResult Process(ExportRequest request, CorrectionRecord record, RedactionCounts redactions, WorkerCaches caches)
     {
-        row = null;
         if (request.Filter.MinEditDistance is { } minimum && minimum > 0)
         {
             if (record.FinalText is null
                 || ExportText.EditDistance(ExportRowBuilder.Normalize(record.DraftText), ExportRowBuilder.Normalize(record.FinalText), minimum) < minimum)
             {
-                return SkipReasons.BelowMinEditDistance;
+                return RowResult.Skipped(SkipReasons.BelowMinEditDistance);
             }
         }
 
         PreparedCorrection prepared;
+        PassageRedaction[] passages = [];
         try
         {
-            prepared = Prepare(record, request.Redact, redactions, passages);
+            prepared = Prepare(record, request.Redact, redactions, caches, out passages);
         }
         catch (JsonException)
         {
-            return SkipReasons.UnreadableSources;
+            // Unreadable reasons are found after the passages were redacted (and counted).
+            return new RowResult { Skip = SkipReasons.UnreadableSources, Passages = passages };
         }
 
-        (row, var skip) = ExportRowBuilder.Build(request.Format, prepared);
+        var (row, skip) = ExportRowBuilder.Build(request.Format, prepared);
+        skip ??= ExportRowValidator.Validate(request.Format, row!, request.MaxTokensPerRow);
         if (skip is not null)
         {
-            return skip;
+            return new RowResult { Skip = skip, Passages = passages };
         }
 
-        var invalid = ExportRowValidator.Validate(request.Format, row!, request.MaxTokensPerRow);
-        if (invalid is not null)
+        return new RowResult
         {
-            return invalid;
-        }
-
-        // Near-duplicates are dropped among rows that would be written, after redaction, so two copies
-        // differing only in an email address or in spacing count as one; the oldest decision stays.
-        return seen.Add(ExportText.NormalizedHash(prepared.Subject, prepared.Body)) ? null : SkipReasons.Duplicate;
+            Row = row,
+            Passages = passages,
+            TicketHash = ExportText.NormalizedHash(prepared.Subject, prepared.Body),
+            Part = request.Split is { } share
+                ? ExportText.IsTrain(record.TicketId, share) ? ExportPart.Train : ExportPart.Validation
+                : ExportPart.All,
+        };
     }
 
-    private static PreparedCorrection Prepare(CorrectionRecord record, bool redact, RedactionCounts counts, Dictionary<string, string> passages)
+    private static PreparedCorrection Prepare(
+        CorrectionRecord record, bool redact, RedactionCounts counts, WorkerCaches caches, out PassageRedaction[] passages)
     {
-        var citations = ReviewJson.ReadCitations(record.CitationsJson);
+        passages = [];
+        var citations = caches.Citations(record.CitationsJson);
         var name = record.CustomerName;
         string R(string text) => redact ? PiiRedactor.Redact(text, name, counts) : text;
 
         IReadOnlyList<Citation> sources = citations;
         if (redact && citations.Count > 0)
         {
-            // Knowledge-base passages repeat across thousands of rows; redact each distinct one once.
-            // The cache is bounded (cleared when full) so memory stays flat.
+            // Knowledge-base passages repeat across thousands of rows; redact each distinct one once
+            // (the caller counts its replacements once, in read order).
             var redacted = new Citation[citations.Count];
+            passages = new PassageRedaction[citations.Count];
             for (var i = 0; i < citations.Count; i++)
             {
                 var c = citations[i];
-                if (!passages.TryGetValue(c.Passage, out var passage))
-                {
-                    if (passages.Count >= PassageCacheLimit)
-                    {
-                        passages.Clear();
-                    }
-
-                    passage = PiiRedactor.Redact(c.Passage, null, counts);
-                    passages[c.Passage] = passage;
-                }
-
-                redacted[i] = c with { Passage = NameFree(passage, name, counts) };
+                var passage = caches.Passage(c.Passage);
+                passages[i] = passage;
+                redacted[i] = c with { Passage = NameFree(passage.Redacted, name, counts) };
             }
 
             sources = redacted;
         }
 
+        var subject = R(record.Subject);
+        var body = R(record.Body);
+        string draft;
+        string? final;
+        if (redact && record.FinalText is not null && string.Equals(record.FinalText, record.DraftText, StringComparison.Ordinal))
+        {
+            // An approved draft is its own final text: redact it once, count its replacements twice.
+            var once = new RedactionCounts();
+            draft = final = PiiRedactor.Redact(record.DraftText, name, once);
+            counts.Add(once);
+            counts.Add(once);
+        }
+        else
+        {
+            draft = R(record.DraftText);
+            final = record.FinalText is null ? null : R(record.FinalText);
+        }
+
         return new PreparedCorrection
         {
             Record = record,
-            Subject = R(record.Subject),
-            Body = R(record.Body),
-            DraftText = R(record.DraftText),
-            FinalText = record.FinalText is null ? null : R(record.FinalText),
+            Subject = subject,
+            Body = body,
+            DraftText = draft,
+            FinalText = final,
             Comment = record.Comment is null ? null : R(record.Comment),
             Sources = sources,
-            Category = Category(ReviewJson.ReadReasons(record.ReasonsJson)),
+            Category = caches.Category(record.ReasonsJson),
         };
     }
 

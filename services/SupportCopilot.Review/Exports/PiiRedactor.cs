@@ -43,27 +43,79 @@ internal static partial class PiiRedactor
     };
 
     /// <summary>Redacts <paramref name="text"/>; <paramref name="customerName"/> is the ticket's customer, whose name is replaced wherever it appears.</summary>
-    public static string Redact(string? text, string? customerName = null, RedactionCounts? counts = null)
+    public static string Redact(string? text, string? customerName = null, RedactionCounts? counts = null) =>
+        Redact(text, customerName, counts, prechecks: true);
+
+    /// <summary>The same, with every detector's regex run whatever the text: the reference the prechecks are tested against.</summary>
+    internal static string RedactWithoutPrechecks(string? text, string? customerName = null, RedactionCounts? counts = null) =>
+        Redact(text, customerName, counts, prechecks: false);
+
+    private static string Redact(string? text, string? customerName, RedactionCounts? counts, bool prechecks)
     {
         if (string.IsNullOrEmpty(text))
         {
             return text ?? string.Empty;
         }
 
+        // Each detector runs only when a cheap scan says its pattern could match (the scans are
+        // necessary conditions of the patterns, see RedactorPrechecks); the regex engine is the cost.
         var result = text;
-        result = Replace(result, SecretPrefixed(), PiiKind.Secret, counts, IsPrefixedSecret);
-        result = Replace(result, SecretAssignment(), PiiKind.Secret, counts, null, keepGroup: "key");
-        result = Replace(result, SecretGeneric(), PiiKind.Secret, counts, IsGenericSecret);
-        result = Replace(result, Email(), PiiKind.Email, counts);
-        result = Replace(result, ObfuscatedEmail(), PiiKind.Email, counts);
-        result = ReplaceSpan(result, Iban(), PiiKind.Iban, counts, IsIban);
-        result = ReplaceSpan(result, Card(), PiiKind.Card, counts, IsCard);
-        result = Replace(result, Ipv4(), PiiKind.Ip, counts, IsIpv4);
-        result = Replace(result, Ipv6(), PiiKind.Ip, counts, IsIpv6);
+        if (!prechecks || RedactorPrechecks.MayHoldPrefixedSecret(result))
+        {
+            result = Replace(result, SecretPrefixed(), PiiKind.Secret, counts, IsPrefixedSecret);
+        }
+
+        if (!prechecks || RedactorPrechecks.MayHoldSecretKeyword(result))
+        {
+            result = Replace(result, SecretAssignment(), PiiKind.Secret, counts, null, keepGroup: "key");
+        }
+
+        if (!prechecks || RedactorPrechecks.HasWordRun(result, 20))
+        {
+            result = Replace(result, SecretGeneric(), PiiKind.Secret, counts, IsGenericSecret);
+        }
+
+        if (!prechecks || result.Contains('@', StringComparison.Ordinal))
+        {
+            result = Replace(result, Email(), PiiKind.Email, counts);
+        }
+
+        if (!prechecks || RedactorPrechecks.MayHoldObfuscatedAt(result))
+        {
+            result = Replace(result, ObfuscatedEmail(), PiiKind.Email, counts);
+        }
+
+        if (!prechecks || RedactorPrechecks.HasLettersThenDigits(result))
+        {
+            result = ReplaceSpan(result, Iban(), PiiKind.Iban, counts, IsIban);
+        }
+
+        if (!prechecks || RedactorPrechecks.HasDigitRun(result, 13, "- "))
+        {
+            result = ReplaceSpan(result, Card(), PiiKind.Card, counts, IsCard);
+        }
+
+        if (!prechecks || RedactorPrechecks.HasDigitDotDigit(result))
+        {
+            result = Replace(result, Ipv4(), PiiKind.Ip, counts, IsIpv4);
+        }
+
+        if (!prechecks || RedactorPrechecks.MayHoldIpv6(result))
+        {
+            result = Replace(result, Ipv6(), PiiKind.Ip, counts, IsIpv6);
+        }
 
         // An IPv4-mapped IPv6 address ("::ffff:192.0.2.128") lost its IPv4 part above; take the prefix too.
-        result = MappedIpv6Prefix().Replace(result, "[IP]");
-        result = Replace(result, Phone(), PiiKind.Phone, counts, IsPhone);
+        if (!prechecks || result.Contains("[IP]", StringComparison.Ordinal))
+        {
+            result = MappedIpv6Prefix().Replace(result, "[IP]");
+        }
+
+        if (!prechecks || RedactorPrechecks.HasDigitRun(result, 6, " .-()"))
+        {
+            result = Replace(result, Phone(), PiiKind.Phone, counts, IsPhone);
+        }
+
         result = RedactName(result, customerName, counts);
         return result;
     }
@@ -171,7 +223,7 @@ internal static partial class PiiRedactor
             return text;
         }
 
-        var parts = NameParts().Matches(customerName).Select(m => m.Value.Trim('\'', '’', '-')).Where(p => p.Length >= 2).ToArray();
+        var parts = NameParts(customerName);
         if (parts.Length == 0)
         {
             return text;
@@ -210,6 +262,22 @@ internal static partial class PiiRedactor
         }
 
         return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    // The same customer's name is redacted from five or six texts of a row: split it once.
+    [ThreadStatic]
+    private static (string Name, string[] Parts)? _lastName;
+
+    private static string[] NameParts(string customerName)
+    {
+        if (_lastName is { } last && string.Equals(last.Name, customerName, StringComparison.Ordinal))
+        {
+            return last.Parts;
+        }
+
+        var parts = NamePartPattern().Matches(customerName).Select(m => m.Value.Trim('\'', '’', '-')).Where(p => p.Length >= 2).ToArray();
+        _lastName = (customerName, parts);
+        return parts;
     }
 
     private static int MatchWhole(string text, int start, string[] parts)
@@ -444,7 +512,7 @@ internal static partial class PiiRedactor
     private static partial Regex LocalNumber();
 
     [GeneratedRegex(@"[\p{L}\p{M}'’-]+", RegexOptions.CultureInvariant)]
-    private static partial Regex NameParts();
+    private static partial Regex NamePartPattern();
 }
 
 /// <summary>How many of each kind the redactor replaced; one per export, for the manifest.</summary>
@@ -453,6 +521,16 @@ internal sealed class RedactionCounts
     private readonly long[] _counts = new long[Enum.GetValues<PiiKind>().Length];
 
     public void Add(PiiKind kind) => _counts[(int)kind]++;
+
+    /// <summary>Adds another tally (a worker's, a passage's) to this one.</summary>
+    public void Add(RedactionCounts other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        for (var i = 0; i < _counts.Length; i++)
+        {
+            _counts[i] += other._counts[i];
+        }
+    }
 
     public long this[PiiKind kind] => _counts[(int)kind];
 

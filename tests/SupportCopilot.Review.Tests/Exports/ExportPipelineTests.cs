@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging.Abstractions;
+using SupportCopilot.Data;
+using SupportCopilot.Review.Exports;
+using Xunit;
+
+namespace SupportCopilot.Review.Tests.Exports;
+
+/// <summary>
+/// The throughput work (docs/benchmarks.md) must not change a byte: the redactor's prechecks are
+/// necessary conditions of their patterns, and the parallel pipeline writes what one worker writes.
+/// </summary>
+public sealed class ExportPipelineTests
+{
+    [Fact]
+    public void Prechecks_change_nothing_on_the_labelled_corpus()
+    {
+        foreach (var entry in PiiRedactorTests.Corpus.Load())
+        {
+            AssertSameRedaction(entry.Input, entry.Customer);
+        }
+    }
+
+    [Fact]
+    public void Prechecks_change_nothing_on_random_look_alikes()
+    {
+        // Fragments that put each pattern near its edge: digit runs of every length with every
+        // separator, non-ASCII digits (\d is Unicode), keys, emails, "at" spellings, IPs, IBANs.
+        string[] fragments =
+        [
+            "0", "1", "4", "7", "9", "٣", "०", " ", "  ", "-", ".", "(", ")", "+", "00", ":", "::", "@", "_", "/", "\n", "\t", "\u00a0",
+            "at", "AT", " at ", "[at]", "(at)", "{dot}", " dot ", "com", "example", "jane", "Jane", "Doe", "DOE",
+            "sk-", "sk_live_", "ghp_", "xoxb-", "AKIA", "AIza", "eyJ", "api key", "ApiKey", "PASSWORD", "pwd", "Bearer ", "secret=", "token",
+            "GB82", "WEST", "1234", "5678", "DE89", "3704", "0044", "0532", "0130", "00", "4111", "1111", "ffff", "fe80", "abcd",
+            "192.168", "255", "10", "x", "Q", "é", "’", "'", "=", "ABCDEFGHIJ", "abcdefghij", "0123456789",
+        ];
+        var random = new Random(7);
+        var text = new StringBuilder();
+        for (var n = 0; n < 20_000; n++)
+        {
+            text.Clear();
+            var parts = random.Next(1, 16);
+            for (var p = 0; p < parts; p++)
+            {
+                text.Append(fragments[random.Next(fragments.Length)]);
+            }
+
+            AssertSameRedaction(text.ToString(), n % 2 == 0 ? "Jane Doe" : null);
+        }
+    }
+
+    [Fact]
+    public void The_case_insensitive_prechecks_see_every_character_the_patterns_fold_to_their_letters()
+    {
+        // MayHoldSecretKeyword compares with OrdinalIgnoreCase and MayHoldObfuscatedAt with an ASCII
+        // fold; the patterns ignore case with .NET's invariant case equivalences. Any character
+        // the regex folds onto one of these letters must be one those comparisons accept.
+        foreach (var letter in "apiaccessauthsecretpasswpwdbearer".Distinct())
+        {
+            var pattern = new Regex("^" + letter + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            for (var c = 0; c <= char.MaxValue; c++)
+            {
+                var s = ((char)c).ToString();
+                if (pattern.IsMatch(s))
+                {
+                    Assert.True(string.Equals(s, letter.ToString(), StringComparison.OrdinalIgnoreCase), $"U+{c:X4} matches '{letter}' in the pattern but not in the precheck");
+                }
+            }
+        }
+
+        foreach (var letter in "at")
+        {
+            var pattern = new Regex("^" + letter + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            for (var c = 0; c <= char.MaxValue; c++)
+            {
+                if (pattern.IsMatch(((char)c).ToString()))
+                {
+                    Assert.Equal(letter, (char)(c | 0x20));
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("sft")]
+    [InlineData("dpo")]
+    [InlineData("eval")]
+    [InlineData("csv")]
+    public async Task Parallel_workers_write_the_bytes_and_manifest_of_one_worker(string formatName)
+    {
+        Assert.True(ExportFormats.TryParse(formatName, out var format));
+        await using var db = await ReviewTestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+
+        // More rows than a batch, duplicates among them, and every decision.
+        var rows = ExportPipeline.BatchSize * 2 + 37;
+        for (var i = 0; i < rows; i++)
+        {
+            var decision = (i % 10) switch { < 6 => "approved", < 9 => "edited", _ => "rejected" };
+            var draft = i % 17 == 5 ? ExportSeed.Draft(i, subject: "Same ticket", body: "Same body, jane@example.com") : ExportSeed.Draft(i);
+            await ExportSeed.DecideAsync(db, draft, decision);
+        }
+
+        var request = new ExportRequest { Format = format, Split = 0.7 };
+        var folder = ExportSeed.TempFolder();
+        var one = await ExportWithAsync(db, request, Path.Combine(folder, "one" + ExportFormats.Extension(format)), workers: 1);
+        var four = await ExportWithAsync(db, request, Path.Combine(folder, "four" + ExportFormats.Extension(format)), workers: 4);
+
+        Assert.Equal(one.Counts.Read, rows);
+        Assert.Equal(one.Files.Select(f => (f.Part, f.Rows, f.Bytes, f.Tokens, f.Sha256)), four.Files.Select(f => (f.Part, f.Rows, f.Bytes, f.Tokens, f.Sha256)));
+        Assert.Equal(one.Counts.Skipped, four.Counts.Skipped);
+        Assert.Equal(one.Redaction.Replaced, four.Redaction.Replaced);
+        Assert.Equal(one.Tokens, four.Tokens);
+        Assert.True(one.Redaction.Replaced["email"] > 0);
+    }
+
+    private static async Task<ExportManifest> ExportWithAsync(ReviewTestDatabase db, ExportRequest request, string output, int workers)
+    {
+        var exporter = new CorrectionExporter(db.Database, NullLogger<CorrectionExporter>.Instance) { Workers = workers };
+        return await ExportFiles.ExportAsync(exporter, request, output, progress: null, TestContext.Current.CancellationToken);
+    }
+
+    private static void AssertSameRedaction(string input, string? customer)
+    {
+        var fast = new RedactionCounts();
+        var reference = new RedactionCounts();
+        Assert.Equal(PiiRedactor.RedactWithoutPrechecks(input, customer, reference), PiiRedactor.Redact(input, customer, fast));
+        Assert.Equal(reference.ToDictionary(), fast.ToDictionary());
+    }
+}
