@@ -22,15 +22,10 @@ internal static class ChatwootWebhookEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/webhooks/chatwoot", HandleAsync)
             .WithName("ReceiveChatwootWebhook")
-            .WithTags("Webhooks")
             .WithSummary("Receive a customer's message from Chatwoot (message_created, conversation_created)")
             .WithDescription("Signed with X-Chatwoot-Signature: sha256=hex(HMAC-SHA256(secret, timestamp + \".\" + body)) and X-Chatwoot-Timestamp.")
             .DocumentsJsonBody<ChatwootEvent>()
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesWebhookResponses();
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, ChatwootTicketDraftValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)

@@ -17,15 +17,10 @@ internal static class FreshdeskWebhookEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/webhooks/freshdesk", HandleAsync)
             .WithName("ReceiveFreshdeskWebhook")
-            .WithTags("Webhooks")
             .WithSummary("Receive a ticket from a Freshdesk automation's Trigger webhook action")
             .WithDescription("Authenticated by the shared secret in X-SupportCopilot-Secret (Intake:Connectors:Freshdesk:SecretHeader) or as the basic-auth password.")
             .DocumentsJsonBody<FreshdeskPayload>()
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesWebhookResponses();
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, FreshdeskPayloadValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)

@@ -19,17 +19,13 @@ internal static class GenericWebhookEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/webhooks/generic", HandleAsync)
             .WithName("ReceiveGenericWebhook")
-            .WithTags("Webhooks")
             .WithSummary("Receive a ticket from a generic JSON helpdesk")
             .WithDescription(
                 "Signed with X-SupportCopilot-Signature: sha256=hex(HMAC-SHA256(secret, timestamp + \".\" + body)) and "
                 + "X-SupportCopilot-Timestamp (Unix seconds). 202 with the new ticket id once it is stored; 200 with the first "
                 + "ticket's id for a repeated externalId.")
             .DocumentsJsonBody<GenericTicketRequest>()
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesWebhookResponses();
 
     private static async Task<IResult> HandleAsync(
         HttpContext http,

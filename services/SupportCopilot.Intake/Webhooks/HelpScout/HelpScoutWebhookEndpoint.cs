@@ -20,15 +20,10 @@ internal static class HelpScoutWebhookEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/webhooks/helpscout", HandleAsync)
             .WithName("ReceiveHelpScoutWebhook")
-            .WithTags("Webhooks")
             .WithSummary("Receive a conversation from Help Scout (event convo.created)")
             .WithDescription("Signed with X-HelpScout-Signature = base64(HMAC-SHA1(secret, body)); the event is in X-HelpScout-Event.")
             .DocumentsJsonBody<HelpScoutConversation>()
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesWebhookResponses();
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, HelpScoutConversationValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)

@@ -20,15 +20,10 @@ internal static class IntercomWebhookEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/webhooks/intercom", HandleAsync)
             .WithName("ReceiveIntercomWebhook")
-            .WithTags("Webhooks")
             .WithSummary("Receive a conversation from Intercom (topic conversation.user.created)")
             .WithDescription("Signed with X-Hub-Signature: sha1=hex(HMAC-SHA1(client secret, body)).")
             .DocumentsJsonBody<IntercomNotification>()
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesWebhookResponses();
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, IntercomNotificationValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)

@@ -21,15 +21,10 @@ internal static class ZendeskWebhookEndpoint
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapPost("/api/webhooks/zendesk", HandleAsync)
             .WithName("ReceiveZendeskWebhook")
-            .WithTags("Webhooks")
             .WithSummary("Receive a ticket from Zendesk (event subscription or trigger webhook)")
             .WithDescription("Signed with X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(secret, timestamp + body)) and X-Zendesk-Webhook-Signature-Timestamp.")
             .DocumentsJsonBody<ZendeskPayload>()
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesWebhookResponses();
 
     private static async Task<IResult> HandleAsync(
         HttpContext http, WebhookGate gate, ZendeskPayloadValidator validator, TicketAcceptor acceptor, CancellationToken cancellationToken)
