@@ -1,5 +1,4 @@
 using MassTransit;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupportCopilot.Data;
 using SupportCopilot.Hosting;
 using SupportCopilot.Review.Assets;
@@ -28,7 +27,7 @@ public static class ReviewService
         builder.Services.AddOptions<ReviewSettings>().Bind(builder.Configuration.GetSection(ReviewSettings.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReviewSettings>>(ReviewSettings.Rules);
         builder.Services.AddServiceDatabase<ReviewDatabase>(builder.Configuration, ReviewMigrations.All);
-        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingletonTimeProvider();
         builder.Services.AddScoped<EnqueueDraftHandler>();
         builder.Services.AddScoped<DecisionHandler>();
         builder.Services.AddScoped<ReviewItemQueries>();
