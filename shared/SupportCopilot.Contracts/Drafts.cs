@@ -16,4 +16,36 @@ public sealed record DraftReady(
     bool AutoSend,
     IReadOnlyList<string> Reasons,
     string Drafter,
-    DateTimeOffset DraftedAt);
+    DateTimeOffset DraftedAt,
+    DraftInsights? Insights = null);
+
+/// <summary>
+/// What the drafting pipeline learned beyond the draft itself, for the agent and for metrics.
+/// Null fields were not determined (no triage model, no verifier configured).
+/// </summary>
+/// <param name="Category">Triage category (e.g. <c>how-to</c>, <c>billing</c>); guards use it too.</param>
+/// <param name="Language">The ticket's language as detected (BCP 47, e.g. <c>en</c>).</param>
+/// <param name="Sentiment"><c>positive</c>, <c>neutral</c> or <c>negative</c>.</param>
+/// <param name="PolicyVersion">Version of the confidence calibration and threshold that judged the draft.</param>
+/// <param name="Verification">The verifier's verdict on the draft's claims, when a verifier ran.</param>
+/// <param name="Usage">Model tokens spent on this ticket and their estimated cost.</param>
+/// <param name="ClarifyingQuestion">A question to ask the customer when the ticket is ambiguous.</param>
+/// <param name="Shadow">What a shadow policy or model would have decided; it decided nothing.</param>
+public sealed record DraftInsights(
+    string? Category,
+    string? Language,
+    string? Sentiment,
+    string PolicyVersion,
+    DraftVerification? Verification = null,
+    TokenUsage? Usage = null,
+    string? ClarifyingQuestion = null,
+    ShadowDecision? Shadow = null);
+
+/// <summary>The verifier's verdict: <see cref="UnsupportedSentences"/> lists the draft's sentences no cited passage supports.</summary>
+public sealed record DraftVerification(bool Supported, IReadOnlyList<string> UnsupportedSentences, string Verifier);
+
+/// <summary>Tokens across every model call for one ticket (triage, draft, verify) and what they cost.</summary>
+public sealed record TokenUsage(long InputTokens, long OutputTokens, decimal EstimatedCostUsd);
+
+/// <summary>A shadow policy's verdict, recorded beside the live one for comparison.</summary>
+public sealed record ShadowDecision(string PolicyVersion, double Confidence, bool WouldAutoSend);
