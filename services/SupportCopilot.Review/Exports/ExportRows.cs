@@ -86,8 +86,10 @@ internal static class ExportRowBuilder
                 return (new ExportRow { Correction = correction, Messages = [.. Prompt(correction), new(ChatRole.Assistant, correction.FinalText)] }, null);
 
             case ExportFormat.Dpo:
-                // A preference needs two different answers: the agent's (preferred) and the model's.
-                if (decision == ReviewDecision.Approved)
+                // A preference needs two different answers: the agent's (preferred) and the model's. Only
+                // an edit or a rejection with the agent's own answer says the agent preferred another
+                // answer; other outcomes (an escalation, a question back to the customer) do not.
+                if (decision is not (ReviewDecision.Edited or ReviewDecision.Rejected))
                 {
                     return (null, SkipReasons.NotThisFormat);
                 }
@@ -111,6 +113,12 @@ internal static class ExportRowBuilder
                 }, null);
 
             case ExportFormat.Eval:
+                // The reference is an answer an agent stands behind, not a question asked back.
+                if (!ReviewDecision.All.Contains(decision))
+                {
+                    return (null, SkipReasons.NotThisFormat);
+                }
+
                 if (correction.FinalText is null)
                 {
                     return (null, SkipReasons.NoFinalText);
@@ -210,8 +218,7 @@ internal static class ExportRowValidator
     private static int CountTokens(ExportFormat format, ExportRow row)
     {
         // The system instruction and the knowledge-base passages repeat on most rows: their counts are
-        // cached, and the user turn is counted as its sections (ticket, then each source), which
-        // tokenise apart exactly as together because every section starts on a new line.
+        // cached, and the user turn is counted as its sections (ExportTokens.UserContent).
         var input = 3;
         foreach (var message in row.Messages)
         {
@@ -219,8 +226,7 @@ internal static class ExportRowValidator
             {
                 ChatRole.System => 3 + ExportTokens.CountCached(message.Content),
                 ChatRole.User when ReferenceEquals(message, row.Messages[1]) && row.Messages.Count >= 2 =>
-                    3 + ExportTokens.Count(DraftPrompt.TicketSection(row.Correction.Subject, row.Correction.Body))
-                      + row.Correction.Sources.Sum(s => ExportTokens.CountCached(DraftPrompt.SourceSection(s))),
+                    3 + ExportTokens.UserContent(row.Correction.Subject, row.Correction.Body, row.Correction.Sources),
                 _ => ExportTokens.Message(message.Content),
             };
         }

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML.Tokenizers;
+using SupportCopilot.Contracts;
 
 namespace SupportCopilot.Review.Exports;
 
@@ -175,6 +176,34 @@ internal static class ExportTokens
     public static int Count(string text) => string.IsNullOrEmpty(text) ? 0 : Tokenizer.Value.CountTokens(text);
 
     public static int Message(string content) => 3 + Count(content);
+
+    /// <summary>
+    /// Tokens of <see cref="DraftPrompt.UserContent"/> without building it: the ticket, then each
+    /// source, counted apart so a passage that repeats across rows is tokenised once. Every cut is
+    /// made right after the newline that follows a closing tag (<c>&gt;\n</c> is a single
+    /// pre-token in o200k, so cutting before the newline would count one token too many per
+    /// source); after that newline comes <c>&lt;source</c>, where the tokenizer's pre-split always
+    /// starts afresh, so the parts add up to the whole exactly (pinned by a test on random texts).
+    /// </summary>
+    public static int UserContent(string subject, string body, IReadOnlyList<Citation> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var ticket = DraftPrompt.TicketSection(subject, body);
+        if (sources.Count == 0)
+        {
+            return Count(ticket);
+        }
+
+        var total = Count(ticket + "\n");
+        for (var i = 0; i < sources.Count; i++)
+        {
+            // SourceSection starts with the newline that the previous part already carries.
+            var section = DraftPrompt.SourceSection(sources[i])[1..];
+            total += CountCached(i < sources.Count - 1 ? section + "\n" : section);
+        }
+
+        return total;
+    }
 
     private const int CacheLimit = 10_000;
 
