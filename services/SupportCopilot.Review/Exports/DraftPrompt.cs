@@ -8,7 +8,7 @@ namespace SupportCopilot.Review.Exports;
 /// The one definition of the drafting prompt's layout: a system message with the support
 /// assistant's instruction, then a user message holding the ticket and the passages the drafter
 /// saw in tagged sections. The exporter writes every sft/dpo/eval row with it, and the LLM
-/// drafter (a later issue) must build its prompt with it too, so that a model fine-tuned on the
+/// drafter must build its prompt with it too, so that a model fine-tuned on the
 /// exports sees at inference exactly what it was trained on. Documented in docs/exports.md.
 /// <para>
 /// The ticket is data, never instructions: its text sits inside <c>&lt;ticket&gt;</c> with
