@@ -18,14 +18,14 @@ internal static class LoadCommand
     {
         var rate = new Option<double>("--rate") { Description = "Webhooks per second (sent on schedule whatever the answers).", Required = true };
         var duration = new Option<double>("--duration") { Description = "Seconds of sending.", Required = true };
-        var target = new Option<Uri>("--target") { Description = "Intake's base URL.", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5081") };
+        var target = new Option<string>("--target") { Description = "Intake's base URL.", DefaultValueFactory = _ => "http://127.0.0.1:5081" };
         var secret = new Option<string?>("--secret") { Description = "The generic webhook secret (default: Intake__Connectors__Generic__WebhookSecret; none sends unsigned, as standalone takes from loopback)." };
         var apiKey = new Option<string?>("--api-key") { Description = "API key for Intake's API (default: SUPPORTCOPILOT_API_KEY, else Auth__AdminApiKey)." };
         var helpdeskPort = new Option<int>("--helpdesk-port") { Description = "Port of the helpdesk stand-in (replies to http://127.0.0.1:<port>/replies).", DefaultValueFactory = _ => 5099 };
         var connections = new Option<int>("--connections") { Description = "HTTP connections to Intake at most; also pgbench's client count and the publisher's outstanding confirms.", DefaultValueFactory = _ => 64 };
         var patience = new Option<double>("--patience") { Description = "Seconds to wait after sending for every ticket to reach its final state.", DefaultValueFactory = _ => 120 };
         var postgres = new Option<string?>("--postgres") { Description = "Measure pgbench's one-insert baseline on this PostgreSQL (connection string)." };
-        var rabbitmq = new Option<Uri?>("--rabbitmq") { Description = "Measure RabbitMQ's confirmed persistent publish baseline on this broker (amqp:// URI)." };
+        var rabbitmq = new Option<string?>("--rabbitmq") { Description = "Measure RabbitMQ's confirmed persistent publish baseline on this broker (amqp:// URI)." };
         var output = new Option<string?>("--out") { Description = "Folder for report.json and latency.png." };
         var command = new Command("load", "Drive webhooks at a steady rate and check every ticket reached one final state with one reply.")
         {
@@ -34,7 +34,7 @@ internal static class LoadCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new LoadOptions(
-                parse.GetValue(target)!,
+                new Uri(parse.GetValue(target)!),
                 parse.GetValue(rate),
                 TimeSpan.FromSeconds(parse.GetValue(duration)),
                 parse.GetValue(secret) ?? Environment.GetEnvironmentVariable("Intake__Connectors__Generic__WebhookSecret"),
@@ -48,7 +48,7 @@ internal static class LoadCommand
 
             return await RunAsync(
                 options, parse.GetValue(helpdeskPort), TimeSpan.FromSeconds(parse.GetValue(patience)),
-                parse.GetValue(postgres), parse.GetValue(rabbitmq), parse.GetValue(output), Console.Out, cancellationToken);
+                parse.GetValue(postgres), parse.GetValue(rabbitmq) is { } broker ? new Uri(broker) : null, parse.GetValue(output), Console.Out, cancellationToken);
         });
         return new Command("bench", "Benchmarks against running services.") { command };
     }
