@@ -27,7 +27,11 @@ internal enum HelpdeskMood
 
 /// <summary>
 /// A local helpdesk that takes generic-connector replies. It counts a reply as delivered only when
-/// it answered 2xx, per ticket, so the run can prove every reply arrived exactly once.
+/// it answered 2xx, per ticket, so the run can prove every reply arrived exactly once. Like a helpdesk
+/// that honours the documented <c>Idempotency-Key</c> (the draft id), it takes a repeated post of a
+/// draft it already has as a success without showing the customer a second answer; such repeats are
+/// counted apart (<see cref="RepeatedPosts"/>): they happen when our attempt timed out after the
+/// helpdesk had taken the post. A second draft for the same ticket is a duplicate answer.
 /// </summary>
 internal sealed class HelpdeskSink : IAsyncDisposable
 {
@@ -35,6 +39,8 @@ internal sealed class HelpdeskSink : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<Guid, int> _deliveries = new();
+    private readonly ConcurrentDictionary<string, byte> _keys = new();
+    private long _repeated;
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _firstDelivery = new();
     private long _refused;
     private volatile HelpdeskMood _mood;
@@ -52,7 +58,10 @@ internal sealed class HelpdeskSink : IAsyncDisposable
     /// <summary>Replies answered with anything but 2xx (or abandoned by the caller).</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
-    /// <summary>How many times each ticket's reply was taken (answered 2xx).</summary>
+    /// <summary>Posts of a draft already taken, recognised by their Idempotency-Key and not shown again.</summary>
+    public long RepeatedPosts => Interlocked.Read(ref _repeated);
+
+    /// <summary>How many replies (distinct drafts) each ticket's customer was shown.</summary>
     public IReadOnlyDictionary<Guid, int> Deliveries => _deliveries;
 
     public DateTimeOffset? DeliveredAt(Guid ticketId) => _firstDelivery.TryGetValue(ticketId, out var at) ? at : null;
@@ -100,6 +109,13 @@ internal sealed class HelpdeskSink : IAsyncDisposable
         if (reply is null || reply.TicketId == Guid.Empty)
         {
             return Results.BadRequest();
+        }
+
+        var key = http.Request.Headers["Idempotency-Key"].FirstOrDefault() ?? Guid.NewGuid().ToString();
+        if (!_keys.TryAdd(key, 0))
+        {
+            Interlocked.Increment(ref _repeated);
+            return Results.Ok();
         }
 
         _firstDelivery.TryAdd(reply.TicketId, DateTimeOffset.UtcNow);

@@ -41,6 +41,7 @@ internal sealed record LoadReport(
     IReadOnlyList<string> DuplicateReplies,
     IReadOnlyList<string> MissingReplies,
     IReadOnlyList<string> UnexpectedReplies,
+    long RepeatedPosts,
     IReadOnlyList<(double At, double AcceptMs, double? EndToEndMs)> Timeline)
 {
     public bool Passed => Lost.Count == 0 && Stuck.Count == 0 && DuplicateReplies.Count == 0 && MissingReplies.Count == 0 && UnexpectedReplies.Count == 0;
@@ -82,6 +83,7 @@ internal sealed record LoadReport(
             duplicates,
             missing,
             unexpected,
+            helpdesk.RepeatedPosts,
             accepted.Where(t => t.AcceptLatency is not null)
                 .Select(t => (t.ScheduledAt.TotalSeconds, t.AcceptLatency!.Value.TotalMilliseconds, t.EndToEnd?.TotalMilliseconds))
                 .ToList());
@@ -95,7 +97,7 @@ internal sealed record LoadReport(
         text.AppendLine(c, $"accept latency: {Accept}");
         text.AppendLine(c, $"end-to-end (accepted -> final state): {EndToEnd}");
         text.AppendLine(c, $"final states: {string.Join(", ", FinalStates.Select(s => $"{s.Key} {s.Value}"))}");
-        text.AppendLine(c, $"lost {Lost.Count}, stuck {Stuck.Count}, duplicate replies {DuplicateReplies.Count}, missing replies {MissingReplies.Count}, unexpected replies {UnexpectedReplies.Count}");
+        text.AppendLine(c, $"lost {Lost.Count}, stuck {Stuck.Count}, duplicate replies {DuplicateReplies.Count}, missing replies {MissingReplies.Count}, unexpected replies {UnexpectedReplies.Count}; repeated posts of one draft recognised by Idempotency-Key {RepeatedPosts}");
         foreach (var problem in Lost.Concat(Stuck).Concat(DuplicateReplies).Concat(MissingReplies).Concat(UnexpectedReplies).Take(20))
         {
             text.AppendLine("  " + problem);
