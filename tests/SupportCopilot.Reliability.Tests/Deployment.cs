@@ -107,8 +107,8 @@ internal sealed class Deployment : IAsyncDisposable
     public static Task AtAsync(LoadRun run, double fraction) =>
         Eventually.MatchesAsync(
             () => Task.FromResult(run.Elapsed.TotalSeconds),
-            elapsed => elapsed >= fraction * Seconds,
-            TimeSpan.FromSeconds(Seconds * 2 + 30),
+            elapsed => elapsed >= fraction * run.Duration.TotalSeconds,
+            run.Duration * 2 + TimeSpan.FromSeconds(30),
             $"The run reaching {fraction:P0} of its schedule");
 
     /// <summary>
@@ -138,7 +138,7 @@ internal sealed class Deployment : IAsyncDisposable
 
         var report = run.Report(Helpdesk, sent);
         var folder = Environment.GetEnvironmentVariable("SUPPORTCOPILOT_RELIABILITY_PLOTS") ?? Path.Combine(AppContext.BaseDirectory, "plots");
-        LatencyPlot.Save(Path.Combine(folder, name + ".png"), $"{name}: {run.Tickets.Count} tickets at {Rate}/s", report, _events);
+        LatencyPlot.Save(Path.Combine(folder, name + ".png"), $"{name}: {run.Tickets.Count} tickets in {run.Duration.TotalSeconds:0} s", report, _events);
         TestContext.Current.SendDiagnosticMessage($"{name}:\n{report.Describe()}");
         return report;
     }

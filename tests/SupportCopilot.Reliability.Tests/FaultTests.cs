@@ -1,4 +1,5 @@
 using SupportCopilot.Cli.Bench;
+using SupportCopilot.Testing;
 using Xunit;
 
 namespace SupportCopilot.Reliability.Tests;
@@ -24,12 +25,14 @@ public sealed class FaultTests(OwnServers servers)
     [Fact]
     public async Task The_RabbitMQ_node_stopped_and_restarted_twice_mid_run_loses_no_ticket_and_answers_none_twice()
     {
-        await using var system = await Deployment.StartAsync(servers);
-        using var run = system.NewRun();
+        await using var system = await Deployment.StartAsync(servers, draftingInstances: 1);
+
+        // Each restart takes seconds, so the same number of tickets is spread thinner to keep both inside the run.
+        using var run = system.NewRun(Deployment.Rate / 3, Deployment.Seconds * 3);
 
         var report = await system.RunAsync(run, "rabbitmq-restarted-twice", async () =>
         {
-            foreach (var at in new[] { 0.2, 0.6 })
+            foreach (var at in new[] { 0.15, 0.55 })
             {
                 await Deployment.AtAsync(run, at);
                 system.Mark(run, "RabbitMQ stopped");
@@ -65,7 +68,7 @@ public sealed class FaultTests(OwnServers servers)
     [Fact]
     public async Task PostgreSQL_restarted_mid_run_costs_retries_but_no_ticket()
     {
-        await using var system = await Deployment.StartAsync(servers);
+        await using var system = await Deployment.StartAsync(servers, draftingInstances: 1);
         using var run = system.NewRun();
 
         var report = await system.RunAsync(run, "postgres-restarted", async () =>
@@ -83,14 +86,16 @@ public sealed class FaultTests(OwnServers servers)
     [Fact]
     public async Task A_helpdesk_that_fails_hangs_and_throttles_for_a_while_still_gets_each_reply_exactly_once()
     {
-        await using var system = await Deployment.StartAsync(servers);
+        await using var system = await Deployment.StartAsync(servers, draftingInstances: 1);
         using var run = system.NewRun();
 
+        // Replies trail the webhooks, so each bad spell starts when the helpdesk has seen enough of them.
         var report = await system.RunAsync(run, "helpdesk-500-timeout-429", async () =>
         {
-            foreach (var (at, mood) in new[] { (0.15, HelpdeskMood.Failing), (0.4, HelpdeskMood.Hanging), (0.6, HelpdeskMood.Throttling), (0.85, HelpdeskMood.Healthy) })
+            await Eventually.MatchesAsync(() => Task.FromResult(system.Helpdesk.Deliveries.Count), n => n >= 10, TimeSpan.FromSeconds(120), "Ten replies delivered");
+            foreach (var (mood, refusedBefore) in new[] { (HelpdeskMood.Failing, 0L), (HelpdeskMood.Hanging, 15L), (HelpdeskMood.Throttling, 25L), (HelpdeskMood.Healthy, 45L) })
             {
-                await Deployment.AtAsync(run, at);
+                await Eventually.MatchesAsync(() => Task.FromResult(system.Helpdesk.Refused), n => n >= refusedBefore, TimeSpan.FromSeconds(120), $"{refusedBefore} replies refused");
                 system.Mark(run, "helpdesk " + mood.ToString().ToLowerInvariant());
                 system.Helpdesk.Mood = mood;
             }

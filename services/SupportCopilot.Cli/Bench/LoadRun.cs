@@ -100,6 +100,8 @@ internal sealed class LoadRun : IDisposable
 
     public IReadOnlyList<SentTicket> Tickets { get; }
 
+    public TimeSpan Duration => _options.Duration;
+
     /// <summary>Time since the run started (for marking faults on the timeline).</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
