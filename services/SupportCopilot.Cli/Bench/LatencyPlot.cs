@@ -30,8 +30,9 @@ internal static class LatencyPlot
             var line = plot.Add.VerticalLine(e.At);
             line.LineWidth = 1;
             line.LinePattern = LinePattern.Dashed;
-            line.Text = e.What;
-            line.LabelOppositeAxis = true;
+
+            // In the legend, not on the line: faults often come seconds apart and their labels would overlap.
+            line.LegendText = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{e.What} ({e.At:0.0} s)");
         }
 
         plot.ShowLegend(Alignment.UpperLeft);
