@@ -139,6 +139,10 @@ internal sealed class Deployment : IAsyncDisposable
         var report = run.Report(Helpdesk, sent);
         var folder = Environment.GetEnvironmentVariable("SUPPORTCOPILOT_RELIABILITY_PLOTS") ?? Path.Combine(AppContext.BaseDirectory, "plots");
         LatencyPlot.Save(Path.Combine(folder, name + ".png"), $"{name}: {run.Tickets.Count} tickets in {run.Duration.TotalSeconds:0} s", report, _events);
+        await File.WriteAllTextAsync(
+            Path.Combine(folder, name + ".txt"),
+            report.Describe() + "\n" + string.Join("\n", _events.Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.At:0.0} s: {e.What}"))) + "\n",
+            cancellation.Token);
         TestContext.Current.SendDiagnosticMessage($"{name}:\n{report.Describe()}");
         return report;
     }
