@@ -7,4 +7,6 @@ root.Subcommands.Add(KnowledgeBaseCommands.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(RepliesCommands.Create());
+root.Subcommands.Add(SupportCopilot.Cli.Bench.LoadCommand.Create());
+root.Subcommands.Add(ErrorsCommands.Create());
 return await root.Parse(args).InvokeAsync();

@@ -18,6 +18,13 @@ public sealed class OutboxRelaySettings
 
     /// <summary>How long a batch already taken from the outbox may go on publishing after shutdown began.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long one batch may wait for the broker to take its messages. A publish caught by a broker
+    /// restart can wait for a confirm that never comes; past this the batch's unconfirmed rows count
+    /// as failed and are published again on the next pass (same message ids, so consumers ignore repeats).
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 public sealed class OutboxRelaySettingsValidator : Microsoft.Extensions.Options.IValidateOptions<OutboxRelaySettings>
@@ -39,6 +46,11 @@ public sealed class OutboxRelaySettingsValidator : Microsoft.Extensions.Options.
         if (options.ShutdownGrace < TimeSpan.Zero)
         {
             failures.Add("Outbox:ShutdownGrace must not be negative.");
+        }
+
+        if (options.PublishTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Outbox:PublishTimeout must be positive (e.g. 00:00:15).");
         }
 
         return failures.Count == 0
@@ -141,7 +153,9 @@ public sealed partial class OutboxRelay<TDatabase>(
             return 0;
         }
 
-        var results = await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
+        using var publishing = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        publishing.CancelAfter(settings.Value.PublishTimeout);
+        var results = await Task.WhenAll(rows.Select(row => PublishAsync(row, publishing.Token, cancellationToken)));
         var published = rows.Where((_, i) => results[i] is null).Select(r => r.Id).ToList();
         if (published.Count > 0)
         {
@@ -173,7 +187,7 @@ public sealed partial class OutboxRelay<TDatabase>(
         return published.Count;
     }
 
-    private async Task<Exception?> PublishAsync(OutboxRow row, CancellationToken cancellationToken)
+    private async Task<Exception?> PublishAsync(OutboxRow row, CancellationToken cancellationToken, CancellationToken stopping)
     {
         try
         {
@@ -184,8 +198,9 @@ public sealed partial class OutboxRelay<TDatabase>(
             await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.MessageId), cancellationToken);
             return null;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
         {
+            // A publish cut off by PublishTimeout is a failure like any other: the row stays unsent.
             return ex;
         }
     }

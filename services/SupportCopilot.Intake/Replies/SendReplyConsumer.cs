@@ -134,16 +134,19 @@ internal sealed partial class SendReplyConsumer(
             throw;
         }
 
+        // The helpdesk has the reply: recording that must not be cut short by the consumer's token,
+        // which fires when the broker connection drops. Cancelled here, the delivery stayed claimed,
+        // every redelivery found it "being delivered", and the ticket never showed the reply as sent.
         var sentAt = clock.GetUtcNow();
-        await using var done = await database.BeginAsync(cancellationToken);
-        await done.ExecuteAsync(MarkDelivered, new { reply.DraftId, Now = sentAt }, cancellationToken);
-        await done.ExecuteAsync(RecordReply, new { reply.TicketId, reply.Text, reply.Origin, Now = sentAt }, cancellationToken);
+        await using var done = await database.BeginAsync(CancellationToken.None);
+        await done.ExecuteAsync(MarkDelivered, new { reply.DraftId, Now = sentAt }, CancellationToken.None);
+        await done.ExecuteAsync(RecordReply, new { reply.TicketId, reply.Text, reply.Origin, Now = sentAt }, CancellationToken.None);
         await done.ExecuteAsync(
             reply.Origin == ReplyOrigin.Automatic ? TicketStatus.ToAutoSent : TicketStatus.ToSent,
             new { Now = sentAt, reply.TicketId },
-            cancellationToken);
-        await done.PublishAsync(new ReplySent(reply.DraftId, reply.TicketId, reply.Origin, sentAt), cancellationToken);
-        await done.CommitAsync(cancellationToken);
+            CancellationToken.None);
+        await done.PublishAsync(new ReplySent(reply.DraftId, reply.TicketId, reply.Origin, sentAt), CancellationToken.None);
+        await done.CommitAsync(CancellationToken.None);
         metrics.ReplyDelivered(reply.Origin);
         LogDelivered(reply.DraftId, reply.Origin);
     }

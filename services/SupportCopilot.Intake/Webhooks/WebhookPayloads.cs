@@ -32,6 +32,14 @@ internal static class WebhookPayloads
     public static bool TryRead<T>(byte[] body, JsonSerializerOptions options, out T? payload, out IResult? problem)
         where T : class
     {
+        ArgumentNullException.ThrowIfNull(body);
+        if (HasEscapedNul(body))
+        {
+            payload = null;
+            problem = ValidationProblems.ForRequest("$", "The request body contains a NUL character (\\u0000), which ticket text cannot hold.");
+            return false;
+        }
+
         try
         {
             payload = JsonSerializer.Deserialize<T>(body, options);
@@ -107,6 +115,33 @@ internal static class WebhookPayloads
         }
 
         return Encoding.UTF8.GetString(bytes, 0, length) + marker;
+    }
+
+    /// <summary>
+    /// PostgreSQL text cannot hold U+0000, so a ticket carrying one failed its insert with a 500;
+    /// JSON can only carry it escaped, as <c>\u0000</c> after an odd number of backslashes.
+    /// </summary>
+    private static bool HasEscapedNul(ReadOnlySpan<byte> body)
+    {
+        var offset = 0;
+        while (body[offset..].IndexOf("u0000"u8) is var found and >= 0)
+        {
+            var at = offset + found;
+            var backslashes = 0;
+            while (at - backslashes - 1 >= 0 && body[at - backslashes - 1] == (byte)'\\')
+            {
+                backslashes++;
+            }
+
+            if (backslashes % 2 == 1)
+            {
+                return true;
+            }
+
+            offset = at + 1;
+        }
+
+        return false;
     }
 
     private static string FirstSentence(string message)

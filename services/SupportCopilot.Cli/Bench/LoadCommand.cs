@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace SupportCopilot.Cli.Bench;
+
+/// <summary>
+/// <c>copilot bench load --rate 200 --duration 60 [--target http://127.0.0.1:5081]</c>: drives signed
+/// webhooks at a steady rate into a running Intake, with a helpdesk stand-in on
+/// <c>--helpdesk-port</c> taking the replies (point <c>Intake__Connectors__Generic__CallbackUrl</c>
+/// at it), then checks every ticket. With <c>--postgres</c> / <c>--rabbitmq</c> it measures the
+/// baselines in the same run. Exit code 0 only when nothing was lost or answered twice.
+/// </summary>
+internal static class LoadCommand
+{
+    public static Command Create()
+    {
+        var rate = new Option<double>("--rate") { Description = "Webhooks per second (sent on schedule whatever the answers).", Required = true };
+        var duration = new Option<double>("--duration") { Description = "Seconds of sending.", Required = true };
+        var target = new Option<string>("--target") { Description = "Intake's base URL.", DefaultValueFactory = _ => "http://127.0.0.1:5081" };
+        var secret = new Option<string?>("--secret") { Description = "The generic webhook secret (default: Intake__Connectors__Generic__WebhookSecret; none sends unsigned, as standalone takes from loopback)." };
+        var apiKey = new Option<string?>("--api-key") { Description = "API key for Intake's API (default: SUPPORTCOPILOT_API_KEY, else Auth__AdminApiKey)." };
+        var helpdeskPort = new Option<int>("--helpdesk-port") { Description = "Port of the helpdesk stand-in (replies to http://127.0.0.1:<port>/replies).", DefaultValueFactory = _ => 5099 };
+        var connections = new Option<int>("--connections") { Description = "HTTP connections to Intake at most; also pgbench's client count and the publisher's outstanding confirms.", DefaultValueFactory = _ => 64 };
+        var patience = new Option<double>("--patience") { Description = "Seconds to wait after sending for every ticket to reach its final state.", DefaultValueFactory = _ => 120 };
+        var postgres = new Option<string?>("--postgres") { Description = "Measure pgbench's one-insert baseline on this PostgreSQL (connection string)." };
+        var rabbitmq = new Option<string?>("--rabbitmq") { Description = "Measure RabbitMQ's confirmed persistent publish baseline on this broker (amqp:// URI)." };
+        var output = new Option<string?>("--out") { Description = "Folder for report.json and latency.png." };
+        var command = new Command("load", "Drive webhooks at a steady rate and check every ticket reached one final state with one reply.")
+        {
+            rate, duration, target, secret, apiKey, helpdeskPort, connections, patience, postgres, rabbitmq, output,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new LoadOptions(
+                new Uri(parse.GetValue(target)!),
+                parse.GetValue(rate),
+                TimeSpan.FromSeconds(parse.GetValue(duration)),
+                parse.GetValue(secret) ?? Environment.GetEnvironmentVariable("Intake__Connectors__Generic__WebhookSecret"),
+                parse.GetValue(apiKey) ?? Environment.GetEnvironmentVariable("SUPPORTCOPILOT_API_KEY") ?? Environment.GetEnvironmentVariable("Auth__AdminApiKey"),
+                parse.GetValue(connections));
+            if (options.Tickets < 1)
+            {
+                await Console.Error.WriteLineAsync("--rate times --duration must be at least one webhook.");
+                return 2;
+            }
+
+            return await RunAsync(
+                options, parse.GetValue(helpdeskPort), TimeSpan.FromSeconds(parse.GetValue(patience)),
+                parse.GetValue(postgres), parse.GetValue(rabbitmq) is { } broker ? new Uri(broker) : null, parse.GetValue(output), Console.Out, cancellationToken);
+        });
+        return new Command("bench", "Benchmarks against running services.") { command };
+    }
+
+    public static async Task<int> RunAsync(
+        LoadOptions options, int helpdeskPort, TimeSpan patience, string? postgres, Uri? rabbitmq, string? outputFolder, TextWriter output, CancellationToken cancellationToken)
+    {
+        var c = CultureInfo.InvariantCulture;
+        await using var helpdesk = await HelpdeskSink.StartAsync(helpdeskPort);
+        using var run = new LoadRun(options);
+        await output.WriteLineAsync(string.Create(c, $"Sending {options.Tickets} webhooks at {options.Rate}/s to {options.Target} ({Environment.ProcessorCount} cores); replies to {helpdesk.CallbackUrl}"));
+        var clock = Stopwatch.StartNew();
+        await run.SendAsync(cancellationToken);
+        var sending = clock.Elapsed;
+        await run.FollowAsync(helpdesk, patience, cancellationToken);
+        var report = run.Report(helpdesk, sending);
+        await output.WriteLineAsync(report.Describe());
+
+        var baselines = new Dictionary<string, double>();
+        if (postgres is not null)
+        {
+            var tps = await Baselines.PgbenchInsertsPerSecondAsync(postgres, options.Connections, TimeSpan.FromSeconds(10), cancellationToken);
+            baselines["pgbench_inserts_per_second"] = tps;
+            await output.WriteLineAsync(string.Create(c, $"baseline: pgbench one-insert {tps:0} tx/s at {options.Connections} clients; accepted/pgbench = {report.AcceptedPerSecond / tps:0.00}"));
+        }
+
+        if (rabbitmq is not null)
+        {
+            var rate = await Baselines.RabbitMqConfirmedPublishesPerSecondAsync(rabbitmq, options.Connections, TimeSpan.FromSeconds(10), cancellationToken);
+            baselines["rabbitmq_confirmed_publishes_per_second"] = rate;
+            await output.WriteLineAsync(string.Create(c, $"baseline: RabbitMQ persistent publish with confirms {rate:0} msg/s; accepted/publishes = {report.AcceptedPerSecond / rate:0.00}"));
+        }
+
+        if (outputFolder is not null)
+        {
+            Directory.CreateDirectory(outputFolder);
+            LatencyPlot.Save(Path.Combine(outputFolder, "latency.png"), $"{options.Rate}/s for {options.Duration.TotalSeconds} s", report, []);
+            await File.WriteAllTextAsync(
+                Path.Combine(outputFolder, "report.json"),
+                JsonSerializer.Serialize(new { options.Rate, Seconds = options.Duration.TotalSeconds, options.Connections, Report = report with { Timeline = [] }, Baselines = baselines }, new JsonSerializerOptions { WriteIndented = true }),
+                cancellationToken);
+            await output.WriteLineAsync($"Wrote {outputFolder}/report.json and latency.png");
+        }
+
+        return report.Passed ? 0 : 1;
+    }
+}
