@@ -44,17 +44,26 @@ internal sealed class KnowledgeIndex : IDisposable
     private const string BodyField = "body";
     private const int MaxQueryTerms = 200;
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+    private static readonly HashSet<string> IdFields = [IdField];
 
     private readonly Analyzer _analyzer = new EnglishAnalyzer(Version);
     private readonly RetrievalOptions _options;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ChunkEmbedder? _embedder;
     private Snapshot? _current;
 
-    public KnowledgeIndex(DraftingOptions options)
+    public KnowledgeIndex(DraftingOptions options, ChunkEmbedder? embedder = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Retrieval;
+        _embedder = embedder;
     }
+
+    /// <summary>True when an embedding deployment is configured: <see cref="SearchAsync"/> fuses BM25 with dense vectors.</summary>
+    public bool IsHybrid => _embedder is not null;
+
+    /// <summary>How many indexed passages carry a vector (0 without an embedding deployment).</summary>
+    public int VectorCount => Volatile.Read(ref _current)?.VectorCount ?? 0;
 
     public bool IsReady => _ready.Task.IsCompleted;
 
@@ -62,13 +71,21 @@ internal sealed class KnowledgeIndex : IDisposable
 
     public Task WaitUntilReadyAsync(CancellationToken cancellationToken = default) => _ready.Task.WaitAsync(cancellationToken);
 
-    public async Task RebuildAsync(DraftingDatabase database, CancellationToken cancellationToken = default) =>
-        Build(await KnowledgeChunks.LoadAllAsync(database, cancellationToken));
+    public async Task RebuildAsync(DraftingDatabase database, CancellationToken cancellationToken = default)
+    {
+        var (chunks, embeddings) = await KnowledgeChunks.LoadWithEmbeddingsAsync(database, cancellationToken);
+        Build(chunks, embeddings);
+    }
 
-    /// <summary>Indexes <paramref name="chunks"/> and swaps the new index in.</summary>
-    public void Build(IReadOnlyList<KnowledgeChunk> chunks)
+    /// <summary>Indexes <paramref name="chunks"/> (with their vectors, when given) and swaps the new index in.</summary>
+    public void Build(IReadOnlyList<KnowledgeChunk> chunks, IReadOnlyList<float[]?>? embeddings = null)
     {
         ArgumentNullException.ThrowIfNull(chunks);
+        if (embeddings is not null && embeddings.Count != chunks.Count)
+        {
+            throw new ArgumentException("One vector (or null) per chunk.", nameof(embeddings));
+        }
+
         var directory = new RAMDirectory();
         var config = new IndexWriterConfig(Version, _analyzer)
         {
@@ -101,8 +118,24 @@ internal sealed class KnowledgeIndex : IDisposable
             writer.Commit();
         }
 
+        var vectors = new List<(KnowledgeChunk Chunk, float[] Vector)>();
+        for (var i = 0; embeddings is not null && i < chunks.Count; i++)
+        {
+            if (embeddings[i] is { Length: > 0 } vector)
+            {
+                vectors.Add((chunks[i], vector));
+            }
+        }
+
         var reader = DirectoryReader.Open(directory);
-        var snapshot = new Snapshot(reader, new IndexSearcher(reader) { Similarity = new BM25Similarity() }, byId, termSets, documentFrequency);
+        var snapshot = new Snapshot(
+            reader,
+            new IndexSearcher(reader) { Similarity = new BM25Similarity() },
+            byId,
+            termSets,
+            documentFrequency,
+            [.. vectors.Select(v => v.Chunk)],
+            [.. vectors.Select(v => v.Vector)]);
         var previous = Interlocked.Exchange(ref _current, snapshot);
         previous?.Reader.DecRef();
         _ready.TrySetResult();
@@ -130,8 +163,11 @@ internal sealed class KnowledgeIndex : IDisposable
     }
 
     /// <summary>
-    /// Ranks passages for a ticket. The query is built from analyzed terms (never parsed), so
-    /// ticket text cannot inject query syntax; subject terms weigh more than body terms.
+    /// Ranks passages for a ticket with BM25. The query is built from analyzed terms (never parsed),
+    /// so ticket text cannot inject query syntax; subject terms weigh more than body terms; quoted
+    /// replies, greetings and signatures are dropped (<see cref="TicketQuery"/>). A ticket asking
+    /// several questions is also searched once per question, and the lists are fused by reciprocal
+    /// rank, so that the second question's passage is not crowded out by the first's.
     /// </summary>
     public SearchResult Search(string subject, string body, int? top = null)
     {
@@ -143,44 +179,83 @@ internal sealed class KnowledgeIndex : IDisposable
 
         try
         {
-            var terms = QueryTerms(snapshot, subject, body);
-            if (terms.Count == 0)
-            {
-                return SearchResult.Empty;
-            }
-
-            var query = new BooleanQuery();
-            foreach (var term in terms)
-            {
-                Add(query, TitleField, term, _options.TitleBoost);
-                Add(query, HeadingsField, term, _options.HeadingsBoost);
-                Add(query, BodyField, term, _options.BodyBoost);
-            }
-
-            // Fetch more than asked so that re-weighting lead sections can reorder the top.
+            var query = TicketQuery.Build(subject, body);
             var wanted = top ?? _options.TopPassages;
-            var docs = snapshot.Searcher.Search(query, wanted * 2);
-            var scored = new List<(KnowledgeChunk Chunk, double Score)>(docs.ScoreDocs.Length);
-            foreach (var scoreDoc in docs.ScoreDocs)
+            var whole = SearchOnce(snapshot, query.Subject, query.Body, wanted);
+            if (query.Questions.Count < 2 || whole.Hits.Count == 0)
             {
-                var id = snapshot.Searcher.Doc(scoreDoc.Doc).Get(IdField);
-                if (id is not null && snapshot.Chunks.TryGetValue(id, out var chunk))
-                {
-                    scored.Add((chunk, chunk.IsLead ? scoreDoc.Score * _options.LeadSectionWeight : scoreDoc.Score));
-                }
+                return whole;
             }
 
-            var hits = scored
-                .OrderByDescending(s => s.Score)
-                .Take(wanted)
-                .Select((s, i) => new SearchHit(s.Chunk, s.Score, i + 1))
-                .ToList();
-            return new SearchResult(terms, hits);
+            var lists = new List<(IReadOnlyList<SearchHit> Hits, double Weight)> { (whole.Hits, 1.0) };
+            foreach (var question in query.Questions)
+            {
+                lists.Add((SearchOnce(snapshot, query.Subject, question, wanted).Hits, _options.QuestionWeight));
+            }
+
+            return new SearchResult(whole.Terms, ReciprocalRankFusion.Fuse(lists, wanted, _options.RrfK));
         }
         finally
         {
             snapshot.Reader.DecRef();
         }
+    }
+
+    /// <summary>
+    /// <see cref="Search"/>, fused by reciprocal rank with an exact cosine search over the
+    /// passages' vectors when an embedding deployment is configured; BM25 alone otherwise.
+    /// </summary>
+    public async Task<SearchResult> SearchAsync(string subject, string body, int? top = null, CancellationToken cancellationToken = default)
+    {
+        var wanted = top ?? _options.TopPassages;
+        var lexical = Search(subject, body, Math.Max(wanted, _options.HybridCandidates));
+        var snapshot = Volatile.Read(ref _current);
+        if (_embedder is null || snapshot is null || snapshot.VectorCount == 0)
+        {
+            return lexical.Hits.Count > wanted ? lexical with { Hits = lexical.Hits.Take(wanted).ToList() } : lexical;
+        }
+
+        var query = TicketQuery.Build(subject, body);
+        var vector = await _embedder.EmbedQueryAsync(query.Text, cancellationToken);
+        var dense = snapshot.NearestByCosine(vector, _options.HybridCandidates);
+        var fused = ReciprocalRankFusion.Fuse([(lexical.Hits, 1.0), (dense, 1.0)], wanted, _options.RrfK);
+        return new SearchResult(lexical.Terms, fused);
+    }
+
+    private SearchResult SearchOnce(Snapshot snapshot, string subject, string body, int wanted)
+    {
+        var terms = QueryTerms(snapshot, subject, body);
+        if (terms.Count == 0)
+        {
+            return SearchResult.Empty;
+        }
+
+        var query = new BooleanQuery();
+        foreach (var term in terms)
+        {
+            Add(query, TitleField, term, _options.TitleBoost);
+            Add(query, HeadingsField, term, _options.HeadingsBoost);
+            Add(query, BodyField, term, _options.BodyBoost);
+        }
+
+        // Fetch more than asked so that re-weighting lead sections can reorder the top.
+        var docs = snapshot.Searcher.Search(query, wanted * 2);
+        var scored = new List<(KnowledgeChunk Chunk, double Score)>(docs.ScoreDocs.Length);
+        foreach (var scoreDoc in docs.ScoreDocs)
+        {
+            var id = snapshot.Searcher.Doc(scoreDoc.Doc, IdFields).Get(IdField);
+            if (id is not null && snapshot.Chunks.TryGetValue(id, out var chunk))
+            {
+                scored.Add((chunk, chunk.IsLead ? scoreDoc.Score * _options.LeadSectionWeight : scoreDoc.Score));
+            }
+        }
+
+        var hits = scored
+            .OrderByDescending(s => s.Score)
+            .Take(wanted)
+            .Select((s, i) => new SearchHit(s.Chunk, s.Score, i + 1))
+            .ToList();
+        return new SearchResult(terms, hits);
     }
 
     /// <summary>
@@ -281,5 +356,39 @@ internal sealed class KnowledgeIndex : IDisposable
         IndexSearcher Searcher,
         IReadOnlyDictionary<string, KnowledgeChunk> Chunks,
         IReadOnlyDictionary<string, HashSet<string>> TermSets,
-        IReadOnlyDictionary<string, int> DocumentFrequency);
+        IReadOnlyDictionary<string, int> DocumentFrequency,
+        KnowledgeChunk[] VectorChunks,
+        float[][] Vectors)
+    {
+        public int VectorCount => Vectors.Length;
+
+        /// <summary>Exact nearest neighbours by cosine similarity: every vector is compared (SIMD through TensorPrimitives).</summary>
+        public IReadOnlyList<SearchHit> NearestByCosine(float[] query, int top)
+        {
+            var best = new PriorityQueue<int, float>(top + 1);
+            for (var i = 0; i < Vectors.Length; i++)
+            {
+                if (Vectors[i].Length != query.Length)
+                {
+                    continue;
+                }
+
+                var similarity = System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(query, Vectors[i]);
+                best.Enqueue(i, similarity);
+                if (best.Count > top)
+                {
+                    best.Dequeue();
+                }
+            }
+
+            var hits = new List<(int Index, float Similarity)>(best.Count);
+            while (best.TryDequeue(out var index, out var similarity))
+            {
+                hits.Add((index, similarity));
+            }
+
+            hits.Reverse();
+            return hits.Select((h, rank) => new SearchHit(VectorChunks[h.Index], h.Similarity, rank + 1)).ToList();
+        }
+    }
 }
