@@ -188,12 +188,18 @@ internal sealed class KnowledgeIndex : IDisposable
             }
 
             var lists = new List<(IReadOnlyList<SearchHit> Hits, double Weight)> { (whole.Hits, 1.0) };
+            var bestPerQuestion = new List<SearchHit>();
             foreach (var question in query.Questions)
             {
-                lists.Add((SearchOnce(snapshot, query.Subject, question, wanted).Hits, _options.QuestionWeight));
+                var hits = SearchOnce(snapshot, query.Subject, question, wanted).Hits;
+                lists.Add((hits, _options.QuestionWeight));
+                if (hits.Count > 0 && _options.QuestionWeight > 0)
+                {
+                    bestPerQuestion.Add(hits[0]);
+                }
             }
 
-            return new SearchResult(whole.Terms, ReciprocalRankFusion.Fuse(lists, wanted, _options.RrfK));
+            return new SearchResult(whole.Terms, EveryQuestionAnswered(whole.Hits[0], ReciprocalRankFusion.Fuse(lists, wanted, _options.RrfK), bestPerQuestion, wanted));
         }
         finally
         {
@@ -220,6 +226,34 @@ internal sealed class KnowledgeIndex : IDisposable
         var dense = snapshot.NearestByCosine(vector, _options.HybridCandidates);
         var fused = ReciprocalRankFusion.Fuse([(lexical.Hits, 1.0), (dense, 1.0)], wanted, _options.RrfK);
         return new SearchResult(lexical.Terms, fused);
+    }
+
+    /// <summary>
+    /// The whole ticket's best passage first (it ranks the ticket as the customer wrote it), then
+    /// each question's best passage, then the fused ranking, so
+    /// that a second question's answer is never crowded out by passages about the first. A moved
+    /// passage ties with the one before it: the ticket needs both, and confidence should see no margin.
+    /// </summary>
+    private static IReadOnlyList<SearchHit> EveryQuestionAnswered(SearchHit first, IReadOnlyList<SearchHit> fused, List<SearchHit> bestPerQuestion, int wanted)
+    {
+        var ordered = new List<(KnowledgeChunk Chunk, double Score)> { (first.Chunk, first.Score) };
+        foreach (var best in bestPerQuestion)
+        {
+            if (!ordered.Exists(o => o.Chunk.ChunkId == best.Chunk.ChunkId))
+            {
+                ordered.Add((best.Chunk, ordered[^1].Score));
+            }
+        }
+
+        foreach (var hit in fused)
+        {
+            if (!ordered.Exists(o => o.Chunk.ChunkId == hit.Chunk.ChunkId))
+            {
+                ordered.Add((hit.Chunk, Math.Min(hit.Score, ordered[^1].Score)));
+            }
+        }
+
+        return ordered.Take(wanted).Select((o, i) => new SearchHit(o.Chunk, o.Score, i + 1)).ToList();
     }
 
     private SearchResult SearchOnce(Snapshot snapshot, string subject, string body, int wanted)

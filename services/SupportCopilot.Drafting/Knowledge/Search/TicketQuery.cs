@@ -82,19 +82,16 @@ internal sealed partial record TicketQuery(string Subject, string Body, IReadOnl
         ArgumentNullException.ThrowIfNull(text);
         var sentences = SentenceSplitter.Split(text).Select(s => s.Of(text).Trim()).ToList();
         var questions = new List<string>();
+        var asked = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < sentences.Count && questions.Count < MaxQuestions; i++)
         {
-            if (!sentences[i].EndsWith('?'))
+            if (!sentences[i].EndsWith('?') || !asked.Add(sentences[i]))
             {
                 continue;
             }
 
             var context = i > 0 && !sentences[i - 1].EndsWith('?') ? sentences[i - 1] + " " : string.Empty;
-            var question = context + sentences[i];
-            if (!questions.Contains(question, StringComparer.OrdinalIgnoreCase))
-            {
-                questions.Add(question);
-            }
+            questions.Add(context + sentences[i]);
         }
 
         return questions;
