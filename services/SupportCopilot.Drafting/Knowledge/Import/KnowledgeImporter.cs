@@ -8,6 +8,7 @@ using SupportCopilot.Drafting.Database;
 
 namespace SupportCopilot.Drafting.Knowledge;
 
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ImportOutcome>))]
 internal enum ImportOutcome
 {
     Unchanged,
