@@ -19,12 +19,12 @@ internal sealed class KnowledgeChangedConsumer(KnowledgeIndexRefresher refresher
     {
         ArgumentNullException.ThrowIfNull(bus);
 
-        // Per registration, not static: two hosts in one process are two instances too.
-        var instance = NewId.Next().ToString("N")[..12];
+        // Per registration, not static: two hosts in one process are two instances too. Random, not
+        // NewId: NewId's leading characters are a timestamp, the same for instances started together.
+        var instance = Guid.NewGuid().ToString("N")[..12];
         bus.AddConsumer<KnowledgeChangedConsumer>().Endpoint(endpoint =>
         {
-            endpoint.Name = QueueName;
-            endpoint.InstanceId = instance;
+            endpoint.Name = QueueName + "-" + instance;
             endpoint.Temporary = true;
         });
     }
