@@ -7,4 +7,5 @@ root.Subcommands.Add(KnowledgeBaseCommands.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(RepliesCommands.Create());
+root.Subcommands.Add(KnowledgeBenchCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -293,6 +293,38 @@ internal sealed class KnowledgeIndex : IDisposable
     }
 
     /// <summary>
+    /// The baseline for benchmarks: the text analyzed by the same analyzer into one flat query over
+    /// the same three fields of the same index, top <paramref name="top"/> ids fetched, and nothing
+    /// else (no ticket clean-up, weighting, lead re-weighting or per-question search).
+    /// </summary>
+    internal IReadOnlyList<string> BareLuceneSearch(string text, int top)
+    {
+        var snapshot = Acquire();
+        if (snapshot is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            var query = new BooleanQuery();
+            foreach (var term in Analyze(text).Distinct(StringComparer.Ordinal).Take(BooleanQuery.MaxClauseCount / 3))
+            {
+                query.Add(new TermQuery(new Term(TitleField, term)), Occur.SHOULD);
+                query.Add(new TermQuery(new Term(HeadingsField, term)), Occur.SHOULD);
+                query.Add(new TermQuery(new Term(BodyField, term)), Occur.SHOULD);
+            }
+
+            var docs = snapshot.Searcher.Search(query, top);
+            return docs.ScoreDocs.Select(d => snapshot.Searcher.Doc(d.Doc, IdFields).Get(IdField)).ToList();
+        }
+        finally
+        {
+            snapshot.Reader.DecRef();
+        }
+    }
+
+    /// <summary>
     /// Share of the query's weight (term weight x idf) that the passage contains, in [0, 1]. Words
     /// no passage holds are left out: no passage could match them, and they are mostly names,
     /// typos and chatter (<see cref="OutOfVocabularyShare"/> measures them separately).
