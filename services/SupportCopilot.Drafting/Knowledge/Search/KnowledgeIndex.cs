@@ -128,12 +128,21 @@ internal sealed class KnowledgeIndex : IDisposable
         }
 
         var reader = DirectoryReader.Open(directory);
+
+        // Lucene document number -> chunk, read once here, so that searches never load stored fields.
+        var byDocument = new KnowledgeChunk[reader.MaxDoc];
+        for (var doc = 0; doc < reader.MaxDoc; doc++)
+        {
+            byDocument[doc] = byId[reader.Document(doc, IdFields).Get(IdField)];
+        }
+
         var snapshot = new Snapshot(
             reader,
             new IndexSearcher(reader) { Similarity = new BM25Similarity() },
             byId,
             termSets,
             documentFrequency,
+            byDocument,
             [.. vectors.Select(v => v.Chunk)],
             [.. vectors.Select(v => v.Vector)]);
         var previous = Interlocked.Exchange(ref _current, snapshot);
@@ -191,7 +200,8 @@ internal sealed class KnowledgeIndex : IDisposable
             var bestPerQuestion = new List<SearchHit>();
             foreach (var question in query.Questions)
             {
-                var hits = SearchOnce(snapshot, query.Subject, question, wanted).Hits;
+                // The subject is in the whole-ticket search already; a question alone is a short, cheap query.
+                var hits = SearchOnce(snapshot, string.Empty, question, wanted).Hits;
                 lists.Add((hits, _options.QuestionWeight));
                 if (hits.Count > 0 && _options.QuestionWeight > 0)
                 {
@@ -277,11 +287,8 @@ internal sealed class KnowledgeIndex : IDisposable
         var scored = new List<(KnowledgeChunk Chunk, double Score)>(docs.ScoreDocs.Length);
         foreach (var scoreDoc in docs.ScoreDocs)
         {
-            var id = snapshot.Searcher.Doc(scoreDoc.Doc, IdFields).Get(IdField);
-            if (id is not null && snapshot.Chunks.TryGetValue(id, out var chunk))
-            {
-                scored.Add((chunk, chunk.IsLead ? scoreDoc.Score * _options.LeadSectionWeight : scoreDoc.Score));
-            }
+            var chunk = snapshot.ByDocument[scoreDoc.Doc];
+            scored.Add((chunk, chunk.IsLead ? scoreDoc.Score * _options.LeadSectionWeight : scoreDoc.Score));
         }
 
         var hits = scored
@@ -423,6 +430,7 @@ internal sealed class KnowledgeIndex : IDisposable
         IReadOnlyDictionary<string, KnowledgeChunk> Chunks,
         IReadOnlyDictionary<string, HashSet<string>> TermSets,
         IReadOnlyDictionary<string, int> DocumentFrequency,
+        KnowledgeChunk[] ByDocument,
         KnowledgeChunk[] VectorChunks,
         float[][] Vectors)
     {
