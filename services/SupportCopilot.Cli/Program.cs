@@ -7,6 +7,10 @@ root.Subcommands.Add(KnowledgeBaseCommands.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(RepliesCommands.Create());
-root.Subcommands.Add(SupportCopilot.Cli.Bench.LoadCommand.Create());
 root.Subcommands.Add(ErrorsCommands.Create());
+root.Subcommands.Add(new Command("bench", "Benchmarks: webhooks against running services, the knowledge base on a synthetic corpus.")
+{
+    SupportCopilot.Cli.Bench.LoadCommand.Create(),
+    KnowledgeBenchCommand.Create(),
+});
 return await root.Parse(args).InvokeAsync();

@@ -19,11 +19,17 @@ internal sealed class DraftingOptions
 
     public RetrievalOptions Retrieval { get; set; } = new();
 
+    public Knowledge.EmbeddingOptions Embeddings { get; set; } = new();
+
     public ConfidenceOptions Confidence { get; set; } = new();
 
     public static OptionsRules<DraftingOptions> Rules { get; } = new(
         (o => o.AutoSendThreshold is < 0 or > 1 || double.IsNaN(o.AutoSendThreshold), "Drafting:AutoSendThreshold must be between 0 and 1."),
         (o => o.KnowledgeBase.MaxChunkChars is < 200 or > 100_000, "Drafting:KnowledgeBase:MaxChunkChars must be between 200 and 100000."),
+        (o => o.KnowledgeBase.MaxFileBytes < 1, "Drafting:KnowledgeBase:MaxFileBytes must be positive."),
+        (o => o.Retrieval.RrfK < 1 || o.Retrieval.HybridCandidates is < 1 or > 1000 || o.Retrieval.QuestionWeight < 0,
+            "Drafting:Retrieval:RrfK must be positive, HybridCandidates between 1 and 1000, QuestionWeight not negative."),
+        (o => o.Embeddings.Validate() is not null, "Drafting:Embeddings: Endpoint (an absolute URL) and Deployment are required together, Provider must be AzureOpenAI or OpenAI."),
         (o => o.Retrieval.TopPassages is < 1 or > 100, "Drafting:Retrieval:TopPassages must be between 1 and 100."),
         (o => o.Retrieval.TitleBoost <= 0 || o.Retrieval.HeadingsBoost <= 0 || o.Retrieval.BodyBoost <= 0 || o.Retrieval.SubjectWeight <= 0,
             "Drafting:Retrieval:TitleBoost, HeadingsBoost, BodyBoost and SubjectWeight must be positive."),
@@ -37,6 +43,12 @@ internal sealed class KnowledgeBaseOptions
 
     /// <summary>Sections longer than this are split at sentence boundaries.</summary>
     public int MaxChunkChars { get; set; } = 1500;
+
+    /// <summary>A larger file is not imported (reported in the import summary); the default is 50 MiB.</summary>
+    public long MaxFileBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>Index replies agents approved (or edited and sent) as knowledge entries (answer memory).</summary>
+    public bool RememberApprovedAnswers { get; set; } = true;
 }
 
 internal sealed class RetrievalOptions
@@ -66,4 +78,16 @@ internal sealed class RetrievalOptions
 
     /// <summary>Weight of the ticket subject's terms relative to the body's (1.0).</summary>
     public float SubjectWeight { get; set; } = 2.0f;
+
+    /// <summary>
+    /// Weight of each question's own ranking, beside the whole ticket's (1.0), when a ticket asks
+    /// several questions (reciprocal rank fusion). 0 searches the whole ticket only.
+    /// </summary>
+    public double QuestionWeight { get; set; } = 0.5;
+
+    /// <summary>The k of reciprocal rank fusion: higher flattens the difference between ranks.</summary>
+    public int RrfK { get; set; } = 60;
+
+    /// <summary>How many passages each of BM25 and the vector search hand to the fusion (hybrid search).</summary>
+    public int HybridCandidates { get; set; } = 50;
 }

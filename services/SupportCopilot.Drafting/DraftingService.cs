@@ -5,6 +5,7 @@ using SupportCopilot.Drafting.Database;
 using SupportCopilot.Drafting.Drafts;
 using SupportCopilot.Drafting.Knowledge;
 using SupportCopilot.Hosting;
+using SupportCopilot.Hosting.Authentication;
 
 namespace SupportCopilot.Drafting;
 
@@ -24,8 +25,12 @@ public static class DraftingService
         services.AddSingleton<IValidateOptions<DraftingOptions>>(DraftingOptions.Rules);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DraftingOptions>>().Value);
 
-        services.AddSingleton<KnowledgeIndex>();
-        services.AddSingleton<KnowledgeImporter>();
+        services.AddSupportCopilotAuthentication(builder.Configuration);
+        services.AddSingleton(sp => ChunkEmbedder.Create(sp.GetRequiredService<DraftingOptions>().Embeddings)!);
+        services.AddSingleton<KnowledgeIndex>(sp => new KnowledgeIndex(sp.GetRequiredService<DraftingOptions>(), sp.GetService<ChunkEmbedder>()));
+        services.AddSingleton<KnowledgeImporter>(sp => new KnowledgeImporter(
+            sp.GetRequiredService<DraftingDatabase>(), sp.GetRequiredService<DraftingOptions>(), sp.GetRequiredService<ILogger<KnowledgeImporter>>(), sp.GetService<ChunkEmbedder>()));
+        services.AddSingleton<KnowledgeIndexRefresher>();
         services.AddSingleton<DraftingPipeline>();
         services.AddHostedService<KnowledgeStartup>();
         services.AddHealthChecks().AddCheck<KnowledgeIndexHealthCheck>("knowledge-index", tags: ["ready"]);
@@ -35,12 +40,16 @@ public static class DraftingService
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
         bus.AddServiceConsumer<TicketReceivedConsumer>(Name);
+        bus.AddServiceConsumer<AnswerMemoryConsumer>(Name);
+        KnowledgeChangedConsumer.Register(bus);
     }
 
     public static IEndpointRouteBuilder MapDraftingService(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapKnowledgeSearch();
+        app.MapKnowledgeDocuments();
+        app.MapAnswerMemory();
         return app;
     }
 }

@@ -50,7 +50,7 @@ internal static class LoadCommand
                 options, parse.GetValue(helpdeskPort), TimeSpan.FromSeconds(parse.GetValue(patience)),
                 parse.GetValue(postgres), parse.GetValue(rabbitmq) is { } broker ? new Uri(broker) : null, parse.GetValue(output), Console.Out, cancellationToken);
         });
-        return new Command("bench", "Benchmarks against running services.") { command };
+        return command;
     }
 
     public static async Task<int> RunAsync(

@@ -74,5 +74,36 @@ internal static class DraftingMigrations
                     drafted_at timestamptz NOT NULL
                 );
                 """),
+        new(
+            10,
+            "knowledge base: PDF pages, embeddings, document kinds and answer memory",
+            Sqlite: """
+                ALTER TABLE documents ADD COLUMN kind TEXT NOT NULL DEFAULT 'document';
+                ALTER TABLE chunks ADD COLUMN page INTEGER NULL;
+                ALTER TABLE chunks ADD COLUMN embedding BLOB NULL;
+                CREATE TABLE answer_memory (
+                    draft_id TEXT PRIMARY KEY,
+                    ticket_id TEXT NOT NULL,
+                    document_id TEXT NOT NULL REFERENCES documents (document_id) ON DELETE CASCADE,
+                    agent TEXT NOT NULL,
+                    edited INTEGER NOT NULL,
+                    approved_at TEXT NOT NULL
+                );
+                CREATE INDEX ix_answer_memory_document ON answer_memory (document_id);
+                """,
+            Postgres: """
+                ALTER TABLE documents ADD COLUMN kind text NOT NULL DEFAULT 'document';
+                ALTER TABLE chunks ADD COLUMN page integer NULL;
+                ALTER TABLE chunks ADD COLUMN embedding bytea NULL;
+                CREATE TABLE answer_memory (
+                    draft_id uuid PRIMARY KEY,
+                    ticket_id uuid NOT NULL,
+                    document_id text NOT NULL REFERENCES documents (document_id) ON DELETE CASCADE,
+                    agent text NOT NULL,
+                    edited boolean NOT NULL,
+                    approved_at timestamptz NOT NULL
+                );
+                CREATE INDEX ix_answer_memory_document ON answer_memory (document_id);
+                """),
     ];
 }

@@ -28,16 +28,21 @@ internal sealed class DraftingPipeline(KnowledgeIndex index, DraftingOptions opt
     public async Task<PipelineResult> RunAsync(TicketContent ticket, CancellationToken cancellationToken = default)
     {
         await index.WaitUntilReadyAsync(cancellationToken);
-        return Run(ticket);
+
+        // Hybrid retrieval awaits the embedding deployment; BM25 alone runs inside Run.
+        var retrieval = index.IsHybrid
+            ? await index.SearchAsync(TicketText.StripGreetingAndSignOff(ticket.Subject ?? string.Empty), TicketText.StripGreetingAndSignOff(ticket.Body ?? string.Empty), cancellationToken: cancellationToken)
+            : null;
+        return Run(ticket, retrieval: retrieval);
     }
 
     /// <summary>Runs on the index as it is (the caller knows it is built).</summary>
-    public PipelineResult Run(TicketContent ticket, double? threshold = null)
+    public PipelineResult Run(TicketContent ticket, double? threshold = null, SearchResult? retrieval = null)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var subject = TicketText.StripGreetingAndSignOff(ticket.Subject ?? string.Empty);
         var body = TicketText.StripGreetingAndSignOff(ticket.Body ?? string.Empty);
-        var retrieval = index.Search(subject, body);
+        retrieval ??= index.Search(subject, body);
         var draft = _drafter.Draft(ticket, retrieval);
         var signals = Signals(retrieval, draft, subject + "\n" + body);
         var confidence = ConfidenceScorer.Score(signals, options.Confidence);

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace SupportCopilot.Drafting.Knowledge;
 
 /// <summary>
-/// Cuts a document into passages. Markdown: one section per ATX heading (<c>#</c> to
+/// Cuts a document into passages (<see cref="DocumentFormats"/> brings other formats to these). Markdown: one section per ATX heading (<c>#</c> to
 /// <c>######</c>; a <c>#</c> line inside a fenced code block is code, not a heading), anchored at the
 /// heading's slug, with the heading path kept as context. Plain text: no anchors. A section longer
 /// than <c>maxChunkChars</c> is split at sentence boundaries, never inside a sentence, and every
@@ -12,9 +12,6 @@ namespace SupportCopilot.Drafting.Knowledge;
 internal static partial class DocumentChunker
 {
     public const string HeadingSeparator = " > ";
-
-    public static bool IsSupported(string path) =>
-        Path.GetExtension(path).ToLowerInvariant() is ".md" or ".markdown" or ".txt";
 
     public static ChunkedDocument Chunk(string documentId, string content, int maxChunkChars)
     {
@@ -25,13 +22,13 @@ internal static partial class DocumentChunker
             : ChunkPlainText(documentId, content, maxChunkChars);
     }
 
-    public static ChunkedDocument ChunkMarkdown(string documentId, string content, int maxChunkChars)
+    /// <param name="title">The document's title when the caller knows it better than the first <c>#</c> heading (an HTML page's).</param>
+    public static ChunkedDocument ChunkMarkdown(string documentId, string content, int maxChunkChars, string? title = null)
     {
         var text = Normalize(content);
         var sections = new List<(string? Anchor, string HeadingPath, string Body)>();
         var slugger = new Slugger();
         var headingStack = new List<(int Level, string Text)>();
-        string? title = null;
         string? anchor = null;
         var headingPath = string.Empty;
         var body = new System.Text.StringBuilder();

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Logging;
+using SupportCopilot.Data;
+using SupportCopilot.Drafting.Database;
+
+namespace SupportCopilot.Drafting.Knowledge;
+
+/// <summary>
+/// At start (after the migrations, which are registered before it): imports
+/// <c>Drafting:KnowledgeBase:ImportFolder</c> when set, then builds the index from the chunks
+/// table. Runs in the background so a large import does not hold up the host; the pipeline waits
+/// for the index and the readiness check reports it. Then rebuilds the index from the database
+/// whenever <see cref="KnowledgeChangedConsumer"/> asks.
+/// </summary>
+internal sealed partial class KnowledgeStartup(
+    DraftingDatabase database,
+    SchemaGate<DraftingDatabase> schema,
+    KnowledgeImporter importer,
+    KnowledgeIndex index,
+    KnowledgeIndexRefresher refresher,
+    DraftingOptions options,
+    ILogger<KnowledgeStartup> logger,
+    ChunkEmbedder? embedder = null) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (embedder is null)
+        {
+            LogBm25Only();
+        }
+        else
+        {
+            LogHybrid(embedder.Description);
+        }
+
+        // With Database:MigrateOnStart=false the tables may not exist yet.
+        await schema.WaitAsync(stoppingToken);
+        var folder = options.KnowledgeBase.ImportFolder;
+        if (!string.IsNullOrWhiteSpace(folder))
+        {
+            try
+            {
+                await importer.ImportFolderAsync(folder, cancellationToken: stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Serve what the database already holds rather than nothing.
+                LogImportFailed(ex, folder);
+            }
+        }
+
+        await index.RebuildAsync(database, stoppingToken);
+        LogIndexBuilt(index.PassageCount, index.VectorCount);
+
+        await foreach (var _ in refresher.Requests.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await index.RebuildAsync(database, stoppingToken);
+                LogIndexRefreshed(index.PassageCount);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The previous index keeps serving; the next change tries again.
+                LogRefreshFailed(ex);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Importing the knowledge base from {Folder} failed; indexing what the database holds")]
+    private partial void LogImportFailed(Exception exception, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Knowledge index built with {Passages} passages ({Vectors} with vectors)")]
+    private partial void LogIndexBuilt(int passages, int vectors);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Knowledge index refreshed after a knowledge-base change: {Passages} passages")]
+    private partial void LogIndexRefreshed(int passages);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the knowledge index failed; the previous index keeps serving")]
+    private partial void LogRefreshFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrieval is BM25 only: no embedding deployment is configured (Drafting:Embeddings:Endpoint)")]
+    private partial void LogBm25Only();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrieval is hybrid: BM25 fused with embeddings from {Embeddings}")]
+    private partial void LogHybrid(string embeddings);
+}
