@@ -1,4 +1,5 @@
 using SupportCopilot.Drafting.Drafts;
+using SupportCopilot.Drafting.Policy;
 using SupportCopilot.Hosting;
 
 namespace SupportCopilot.Drafting;
@@ -21,13 +22,31 @@ internal sealed class DraftingOptions
 
     public ConfidenceOptions Confidence { get; set; } = new();
 
+    public GuardrailOptions Guardrails { get; set; } = new();
+
     public static OptionsRules<DraftingOptions> Rules { get; } = new(
         (o => o.AutoSendThreshold is < 0 or > 1 || double.IsNaN(o.AutoSendThreshold), "Drafting:AutoSendThreshold must be between 0 and 1."),
         (o => o.KnowledgeBase.MaxChunkChars is < 200 or > 100_000, "Drafting:KnowledgeBase:MaxChunkChars must be between 200 and 100000."),
         (o => o.Retrieval.TopPassages is < 1 or > 100, "Drafting:Retrieval:TopPassages must be between 1 and 100."),
         (o => o.Retrieval.TitleBoost <= 0 || o.Retrieval.HeadingsBoost <= 0 || o.Retrieval.BodyBoost <= 0 || o.Retrieval.SubjectWeight <= 0,
             "Drafting:Retrieval:TitleBoost, HeadingsBoost, BodyBoost and SubjectWeight must be positive."),
-        (o => o.Retrieval.LeadSectionWeight is <= 0 or > 1, "Drafting:Retrieval:LeadSectionWeight must be above 0 and at most 1."));
+        (o => o.Retrieval.LeadSectionWeight is <= 0 or > 1, "Drafting:Retrieval:LeadSectionWeight must be above 0 and at most 1."),
+        (o => o.Guardrails.MinTopCoverage is < 0 or > 1 || o.Guardrails.MinQuestionCoverage is < 0 or > 1 || o.Guardrails.MaxOutOfVocabulary is < 0 or > 1,
+            "Drafting:Guardrails:MinTopCoverage, MinQuestionCoverage and MaxOutOfVocabulary must be between 0 and 1."),
+        (o => !GuardrailPatternsCompile(o.Guardrails), "Drafting:Guardrails:Categories:*:Patterns must be valid regular expressions."));
+
+    private static bool GuardrailPatternsCompile(GuardrailOptions guardrails)
+    {
+        try
+        {
+            _ = new Guardrails(guardrails);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }
 
 internal sealed class KnowledgeBaseOptions

@@ -1,9 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using SupportCopilot.Data;
+using SupportCopilot.Drafting.Calibration;
 using SupportCopilot.Drafting.Database;
 using SupportCopilot.Drafting.Drafts;
 using SupportCopilot.Drafting.Knowledge;
+using SupportCopilot.Drafting.Llm;
 using SupportCopilot.Hosting;
 
 namespace SupportCopilot.Drafting;
@@ -26,7 +28,10 @@ public static class DraftingService
 
         services.AddSingleton<KnowledgeIndex>();
         services.AddSingleton<KnowledgeImporter>();
-        services.AddSingleton<DraftingPipeline>();
+        services.AddSingleton<PolicyStore>();
+        services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyStore>());
+        services.AddSingleton(sp => new DraftingPipeline(
+            sp.GetRequiredService<KnowledgeIndex>(), sp.GetRequiredService<DraftingOptions>(), sp.GetRequiredService<IPolicySource>(), sp.GetService<IDraftingModel>()));
         services.AddHostedService<KnowledgeStartup>();
         services.AddHealthChecks().AddCheck<KnowledgeIndexHealthCheck>("knowledge-index", tags: ["ready"]);
         return builder;
@@ -35,6 +40,7 @@ public static class DraftingService
     public static void AddConsumers(IBusRegistrationConfigurator bus)
     {
         bus.AddServiceConsumer<TicketReceivedConsumer>(Name);
+        bus.AddServiceConsumer<DecisionLabelConsumer>(Name);
     }
 
     public static IEndpointRouteBuilder MapDraftingService(this IEndpointRouteBuilder app)
