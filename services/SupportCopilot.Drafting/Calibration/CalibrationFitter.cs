@@ -81,7 +81,7 @@ internal static class CalibrationFitter
 
             var sent = i + 1;
             points.Add(new CurvePoint(
-                Math.Round(ordered[i].P, 6),
+                Math.Floor(ordered[i].P * 1e6) / 1e6,
                 sent,
                 correct,
                 Math.Round(sent / (double)Math.Max(1, coverageDenominator), 4),
