@@ -28,6 +28,12 @@ public static class DraftingService
 
         services.AddSingleton<KnowledgeIndex>();
         services.AddSingleton<KnowledgeImporter>();
+        var llm = builder.Configuration.GetSection(DraftingOptions.SectionName + ":Llm").Get<LlmOptions>() ?? new LlmOptions();
+        if (llm.Provider != LlmProvider.None)
+        {
+            services.AddSingleton<IDraftingModel>(sp => LlmDrafting.Create(sp.GetRequiredService<DraftingOptions>().Llm, sp.GetRequiredService<KnowledgeIndex>()));
+        }
+
         services.AddSingleton<PolicyStore>();
         services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyStore>());
         services.AddSingleton(sp => new DraftingPipeline(
