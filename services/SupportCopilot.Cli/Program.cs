@@ -6,6 +6,7 @@ root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(KnowledgeBaseCommands.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(CalibrateCommand.Create());
+root.Subcommands.Add(ShadowCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(RepliesCommands.Create());
 return await root.Parse(args).InvokeAsync();

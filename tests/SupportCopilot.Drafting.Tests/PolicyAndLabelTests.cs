@@ -105,5 +105,17 @@ public sealed class PolicyAndLabelTests
         }
 
         Assert.Equal(1 + new[] { edited, rejected }.Count(d => d.Reasons.All(r => r == "low_confidence")), examples.Count);
+
+        // The shadow (threshold 0.01) would have sent every sendable draft; agents approved one unchanged.
+        var shadow = await ShadowComparison.CompareAsync(database, null, Token);
+        Assert.NotNull(shadow);
+        Assert.Equal(3, shadow.Drafts);
+        Assert.Equal("cal-shadow", shadow.Shadow.Version);
+        Assert.Equal(Fitted.Version, shadow.Live.Version);
+        Assert.Equal(examples.Count, shadow.Shadow.Sent);
+        Assert.Equal(1, shadow.Shadow.ApprovedUnchanged);
+        Assert.Equal(examples.Count, shadow.Shadow.Labelled);
+        Assert.Equal(3 - (shadow.OnlyShadow.Values.Sum() + shadow.OnlyLive.Values.Sum()), shadow.Agree);
+        Assert.Equal(0, (await ShadowComparison.CompareAsync(database, "never-stored", Token))!.Drafts);
     }
 }
