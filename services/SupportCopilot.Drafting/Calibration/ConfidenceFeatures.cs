@@ -20,12 +20,16 @@ internal static class ConfidenceFeatures
     public const string OutOfVocabulary = "out_of_vocabulary";
     public const string VerifierFailed = "verifier_failed";
     public const string GuardFlags = "guard_flags";
+    public const string SentenceAgreement = "sentence_agreement";
+    public const string BestSentenceCoverage = "best_sentence_coverage";
+    public const string SiblingMargin = "sibling_margin";
 
     /// <summary>Every feature a fitted policy uses, in a fixed order.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         TopCoverage, DraftCoverage, Margin, Agreement, ExtraQuestions, NoCitation,
         HeadingCoverage, CoverageMargin, ScoreShare, OutOfVocabulary, VerifierFailed, GuardFlags,
+        SentenceAgreement, BestSentenceCoverage, SiblingMargin,
     ];
 
     public static IReadOnlyDictionary<string, double> Of(ConfidenceSignals signals)
@@ -47,6 +51,9 @@ internal static class ConfidenceFeatures
             [OutOfVocabulary] = Unit(signals.OutOfVocabulary),
             [VerifierFailed] = signals.VerifierFailed ? 1 : 0,
             [GuardFlags] = Math.Min(3, Math.Max(0, signals.GuardFlags)),
+            [SentenceAgreement] = Unit(signals.SentenceAgreement),
+            [BestSentenceCoverage] = Unit(signals.BestSentenceCoverage),
+            [SiblingMargin] = Unit(signals.SiblingMargin),
         };
     }
 

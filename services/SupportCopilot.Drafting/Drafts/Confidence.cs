@@ -16,6 +16,9 @@ namespace SupportCopilot.Drafting.Drafts;
 /// <param name="OutOfVocabulary">Share of the query's terms no passage contains.</param>
 /// <param name="VerifierFailed">The verifier found a sentence no cited passage supports.</param>
 /// <param name="GuardFlags">How many guardrails fired.</param>
+/// <param name="SentenceAgreement">1 when a second, sentence-level retriever (the single best-matching sentence among the top five sources) agrees on the top source.</param>
+/// <param name="BestSentenceCoverage">Share of the query's weight in the top passage's best single sentence.</param>
+/// <param name="SiblingMargin">(top score - best score of another section of the same document) / top score; 1 when the document has no other section in the results.</param>
 internal sealed record ConfidenceSignals(
     double TopCoverage,
     double DraftCoverage,
@@ -28,7 +31,10 @@ internal sealed record ConfidenceSignals(
     double ScoreShare = 0,
     double OutOfVocabulary = 0,
     bool VerifierFailed = false,
-    int GuardFlags = 0);
+    int GuardFlags = 0,
+    double SentenceAgreement = 0,
+    double BestSentenceCoverage = 0,
+    double SiblingMargin = 0);
 
 /// <summary>
 /// Coefficients of the configured (hand-set) confidence,

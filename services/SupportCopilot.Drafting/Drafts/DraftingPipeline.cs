@@ -163,6 +163,13 @@ internal sealed partial class DraftingPipeline
         var headingTerms = _index.Analyze(top.Chunk.HeadingPath).ToHashSet(StringComparer.Ordinal);
         var sources = retrieval.Hits.GroupBy(h => h.Chunk.Source, StringComparer.Ordinal).Select(g => g.Max(h => h.Score)).Take(5).ToList();
         var scoreSum = sources.Sum();
+        var sibling = retrieval.Hits.FirstOrDefault(h => h.Chunk.DocumentId == top.Chunk.DocumentId && h.Chunk.Source != top.Chunk.Source);
+        var bestSentences = retrieval.Hits
+            .GroupBy(h => h.Chunk.Source, StringComparer.Ordinal)
+            .Take(5)
+            .Select(g => (Source: g.Key, Coverage: BestSentenceCoverage(g.First().Chunk, retrieval.Terms)))
+            .ToList();
+        var topSentence = bestSentences[0].Coverage;
         return new ConfidenceSignals(
             topCoverage,
             draft.DraftCoverage,
@@ -173,7 +180,23 @@ internal sealed partial class DraftingPipeline
             HeadingCoverage: KnowledgeIndex.Coverage(headingTerms, retrieval.Terms),
             CoverageMargin: topCoverage - runnerUpCoverage,
             ScoreShare: scoreSum <= 0 ? 0 : top.Score / scoreSum,
-            OutOfVocabulary: KnowledgeIndex.OutOfVocabularyShare(retrieval.Terms));
+            OutOfVocabulary: KnowledgeIndex.OutOfVocabularyShare(retrieval.Terms),
+            SentenceAgreement: bestSentences.Skip(1).All(b => b.Coverage <= topSentence) ? 1 : 0,
+            BestSentenceCoverage: topSentence,
+            SiblingMargin: sibling is null || top.Score <= 0 ? 1.0 : (top.Score - sibling.Score) / top.Score);
+    }
+
+    /// <summary>Share of the query's weight held by the passage's single best sentence.</summary>
+    private double BestSentenceCoverage(KnowledgeChunk chunk, IReadOnlyList<QueryTerm> terms)
+    {
+        var best = 0.0;
+        foreach (var sentence in SentenceSplitter.Split(chunk.Text))
+        {
+            var present = _index.Analyze(sentence.Of(chunk.Text)).ToHashSet(StringComparer.Ordinal);
+            best = Math.Max(best, KnowledgeIndex.Coverage(present, terms));
+        }
+
+        return best;
     }
 
     private static string OfflineCategory(IReadOnlyList<GuardrailFlag> flags, DraftComposition draft) =>

@@ -147,7 +147,7 @@ internal static class EvaluationScorer
                 r.Outcome.AutoSend ? IsCorrect(r.Question, r.Outcome) : null,
                 r.Outcome.Reasons,
                 Math.Round(r.Outcome.LatencyMs, 3),
-                r.Outcome.Features?.ToDictionary(f => f.Key, f => Math.Round(f.Value, 4), StringComparer.Ordinal));
+                r.Outcome.Features?.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal));
         }).ToList();
 
         var answerableDetails = details.Where(d => d.Answerable).ToList();
