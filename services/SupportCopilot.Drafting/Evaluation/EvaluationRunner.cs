@@ -6,6 +6,7 @@ using SupportCopilot.Drafting.Calibration;
 using SupportCopilot.Drafting.Database;
 using SupportCopilot.Drafting.Drafts;
 using SupportCopilot.Drafting.Knowledge;
+using SupportCopilot.Drafting.Llm;
 using SupportCopilot.Drafting.Policy;
 
 namespace SupportCopilot.Drafting.Evaluation;
@@ -38,7 +39,9 @@ internal sealed class EvaluationRunner(DraftingOptions options)
             var import = await new KnowledgeImporter(database, options).ImportFolderAsync(knowledgeBase, cancellationToken: cancellationToken);
             using var index = new KnowledgeIndex(options);
             await index.RebuildAsync(database, cancellationToken);
-            var pipeline = new DraftingPipeline(index, options, policies);
+            // With Drafting__Llm__* set, the model drafts here as it does in the service (and costs the same).
+            var model = options.Llm.Provider == LlmProvider.None ? null : LlmDrafting.Create(options.Llm, index);
+            var pipeline = new DraftingPipeline(index, options, policies, model);
 
             // One warm-up so that JIT time does not count as the first question's latency.
             await pipeline.RunAsync(Ticket("warm up"), threshold, cancellationToken);
