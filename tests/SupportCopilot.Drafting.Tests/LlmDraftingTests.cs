@@ -256,4 +256,17 @@ public sealed class LlmDraftingTests : IAsyncLifetime
 
         Assert.Contains("2024-10-21", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_provider_without_an_endpoint_or_a_draft_deployment_fails_validation()
+    {
+        var options = new DraftingOptions();
+        options.Llm.Provider = LlmProvider.AzureOpenAI;
+
+        var result = DraftingOptions.Rules.Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Drafting:Llm:Endpoint", result.FailureMessage, StringComparison.Ordinal);
+        Assert.False(DraftingOptions.Rules.Validate(null, new DraftingOptions()).Failed);
+    }
 }

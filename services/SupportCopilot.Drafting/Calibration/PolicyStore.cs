@@ -29,7 +29,8 @@ internal sealed class PolicyStore(DraftingDatabase database, DraftingOptions opt
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (PolicyPair Pair, DateTimeOffset ReadAt)? _cached;
+    // A reference, swapped whole: readers on other threads never see half of an update.
+    private volatile CachedPair? _cached;
 
     public ConfidencePolicy Configured => ConfidencePolicy.FromOptions(options.Confidence, options.AutoSendThreshold);
 
@@ -40,6 +41,7 @@ internal sealed class PolicyStore(DraftingDatabase database, DraftingOptions opt
         {
             return cached.Pair;
         }
+
 
         await _gate.WaitAsync(cancellationToken);
         try
@@ -53,7 +55,7 @@ internal sealed class PolicyStore(DraftingDatabase database, DraftingOptions opt
             var live = await ReadAsync(connection, "live", cancellationToken);
             var shadow = await ReadAsync(connection, "shadow", cancellationToken);
             var pair = new PolicyPair(live ?? Configured, shadow);
-            _cached = (pair, now);
+            _cached = new CachedPair(pair, now);
             return pair;
         }
         finally
@@ -95,4 +97,6 @@ internal sealed class PolicyStore(DraftingDatabase database, DraftingOptions opt
         var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(Latest, new { Role = role }, cancellationToken: cancellationToken));
         return json is null ? null : JsonSerializer.Deserialize<ConfidencePolicy>(json, Json);
     }
+
+    private sealed record CachedPair(PolicyPair Pair, DateTimeOffset ReadAt);
 }
