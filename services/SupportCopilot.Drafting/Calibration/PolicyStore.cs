@@ -42,7 +42,6 @@ internal sealed class PolicyStore(DraftingDatabase database, DraftingOptions opt
             return cached.Pair;
         }
 
-
         await _gate.WaitAsync(cancellationToken);
         try
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using SupportCopilot.Contracts;
 using SupportCopilot.Drafting.Calibration;
@@ -37,6 +38,7 @@ internal sealed partial class DraftingPipeline
     private readonly IDraftingModel? _model;
     private readonly ExtractiveDrafter _offline;
     private readonly Guardrails _guardrails;
+    private readonly ConditionalWeakTable<KnowledgeChunk, List<IReadOnlySet<string>>> _sentenceTerms = new();
 
     public DraftingPipeline(KnowledgeIndex index, DraftingOptions options, IPolicySource? policies = null, IDraftingModel? model = null)
     {
@@ -189,14 +191,11 @@ internal sealed partial class DraftingPipeline
     /// <summary>Share of the query's weight held by the passage's single best sentence.</summary>
     private double BestSentenceCoverage(KnowledgeChunk chunk, IReadOnlyList<QueryTerm> terms)
     {
-        var best = 0.0;
-        foreach (var sentence in SentenceSplitter.Split(chunk.Text))
-        {
-            var present = _index.Analyze(sentence.Of(chunk.Text)).ToHashSet(StringComparer.Ordinal);
-            best = Math.Max(best, KnowledgeIndex.Coverage(present, terms));
-        }
-
-        return best;
+        // Analysing a passage's sentences is most of this signal's cost; chunks are immutable and
+        // the table forgets them with the index build that made them.
+        var sentences = _sentenceTerms.GetValue(chunk, c =>
+            SentenceSplitter.Split(c.Text).Select(s => (IReadOnlySet<string>)_index.Analyze(s.Of(c.Text)).ToHashSet(StringComparer.Ordinal)).ToList());
+        return sentences.Count == 0 ? 0 : sentences.Max(present => KnowledgeIndex.Coverage(present, terms));
     }
 
     private static string OfflineCategory(IReadOnlyList<GuardrailFlag> flags, DraftComposition draft) =>
