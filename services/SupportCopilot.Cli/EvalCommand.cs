@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using SupportCopilot.Drafting;
+using SupportCopilot.Drafting.Calibration;
 using SupportCopilot.Drafting.Evaluation;
 
 namespace SupportCopilot.Cli;
 
 /// <summary>
-/// <c>copilot eval --kb &lt;dir&gt; --questions &lt;file.jsonl&gt;</c>: scores an evaluation set
+/// <c>copilot eval &lt;set&gt;... | --kb &lt;dir&gt; --questions &lt;file.jsonl&gt;</c>: scores evaluation sets
 /// (datasets/README.md) with the very pipeline the Drafting service runs.
 /// </summary>
 internal static class EvalCommand
@@ -16,11 +18,17 @@ internal static class EvalCommand
 
     public static Command Create()
     {
-        var kb = new Option<DirectoryInfo>("--kb") { Description = "The set's knowledge-base folder.", Required = true };
-        var questionsFile = new Option<FileInfo>("--questions") { Description = "The set's questions.jsonl.", Required = true };
-        var output = new Option<FileInfo?>("--out") { Description = "Where to write the JSON report." };
-        var chart = new Option<FileInfo?>("--chart") { Description = "Where to write an SVG chart of coverage and precision against the threshold." };
-        var threshold = new Option<double?>("--threshold") { Description = "Auto-send threshold (default: Drafting__AutoSendThreshold, else 0.8)." };
+        var sets = new Argument<DirectoryInfo[]>("set")
+        {
+            Description = "Evaluation set folders, each holding kb/ and questions.jsonl (or use --kb and --questions).",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var kb = new Option<DirectoryInfo?>("--kb") { Description = "The set's knowledge-base folder." };
+        var questionsFile = new Option<FileInfo?>("--questions") { Description = "The set's questions.jsonl." };
+        var output = new Option<FileInfo?>("--out") { Description = "Where to write the JSON report (one set only)." };
+        var chart = new Option<FileInfo?>("--chart") { Description = "Where to write an SVG chart of coverage and precision against the threshold (one set only)." };
+        var threshold = new Option<double?>("--threshold") { Description = "Auto-send threshold (default: the policy's; the configured policy uses Drafting__AutoSendThreshold, else 0.8)." };
+        var policy = new Option<FileInfo?>("--policy") { Description = "A policy JSON written by 'copilot calibrate --policy-out' (default: the configured Drafting__Confidence__* coefficients)." };
         threshold.Validators.Add(result =>
         {
             if (result.GetValue(threshold) is { } value && (value < 0 || value > 1))
@@ -29,67 +37,72 @@ internal static class EvalCommand
             }
         });
 
-        var command = new Command("eval", "Evaluate retrieval, drafting and the auto-send policy on an evaluation set.")
+        var command = new Command("eval", "Evaluate retrieval, drafting and the auto-send policy on evaluation sets.")
         {
+            sets,
             kb,
             questionsFile,
             output,
             chart,
             threshold,
+            policy,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var kbFolder = parse.GetRequiredValue(kb);
-            var questionsPath = parse.GetRequiredValue(questionsFile);
-            if (!kbFolder.Exists || !questionsPath.Exists)
+            var folders = new List<(DirectoryInfo Kb, FileInfo Questions)>();
+            foreach (var set in parse.GetValue(sets) ?? [])
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]{(kbFolder.Exists ? questionsPath.FullName : kbFolder.FullName)} does not exist.[/]");
+                folders.Add((new DirectoryInfo(Path.Combine(set.FullName, "kb")), new FileInfo(Path.Combine(set.FullName, "questions.jsonl"))));
+            }
+
+            if (parse.GetValue(kb) is { } kbOption && parse.GetValue(questionsFile) is { } questionsOption)
+            {
+                folders.Add((kbOption, questionsOption));
+            }
+
+            if (folders.Count == 0)
+            {
+                AnsiConsole.MarkupLine("[red]Name an evaluation set folder, or both --kb and --questions.[/]");
+                return 2;
+            }
+
+            if (folders.Count > 1 && (parse.GetValue(output) is not null || parse.GetValue(chart) is not null))
+            {
+                AnsiConsole.MarkupLine("[red]--out and --chart take one set at a time.[/]");
+                return 2;
+            }
+
+            var missing = folders.SelectMany(f => new FileSystemInfo[] { f.Kb, f.Questions }).FirstOrDefault(f => !f.Exists);
+            if (missing is not null)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]{missing.FullName} does not exist.[/]");
                 return 2;
             }
 
             var options = CliConfiguration.Drafting();
-            var autoSendThreshold = parse.GetValue(threshold) ?? options.AutoSendThreshold;
-            var questions = await EvalQuestion.ReadAsync(questionsPath.FullName, cancellationToken);
-
-            EvalReport? report = null;
-            Drafting.Knowledge.ImportResult? import = null;
-            await AnsiConsole.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-                .StartAsync(async progress =>
+            var policies = await LoadPolicyAsync(parse.GetValue(policy), options, cancellationToken);
+            foreach (var (kbFolder, questionsPath) in folders)
+            {
+                var (report, import) = await RunSetAsync(kbFolder, questionsPath, options, parse.GetValue(threshold), policies, cancellationToken);
+                Print(report, import, kbFolder.FullName, questionsPath.FullName);
+                if (report.AutoSend.FalseSends > 0)
                 {
-                    var importing = progress.AddTask("Importing knowledge base", maxValue: 1);
-                    var drafting = progress.AddTask("Drafting questions", autoStart: false, maxValue: questions.Count);
-                    (report, import) = await new EvaluationRunner(options).RunAsync(
-                        kbFolder.FullName,
-                        questions,
-                        autoSendThreshold,
-                        onPhase: phase =>
-                        {
-                            if (phase == "questions")
-                            {
-                                importing.Value = 1;
-                                importing.StopTask();
-                                drafting.StartTask();
-                            }
-                        },
-                        onQuestion: _ => drafting.Increment(1),
-                        cancellationToken: cancellationToken);
-                    drafting.StopTask();
-                });
+                    AnsiConsole.MarkupLineInterpolated($"[red]{report.AutoSend.FalseSends} false send(s): {string.Join(", ", report.Details.Where(d => d.AutoSend && !d.Answerable).Select(d => d.Id))}[/]");
+                }
 
-            Print(report!, import!, kbFolder.FullName, questionsPath.FullName);
-            if (parse.GetValue(output) is { } file)
-            {
-                file.Directory?.Create();
-                await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, ReportJson) + "\n", cancellationToken);
-                AnsiConsole.MarkupLineInterpolated($"Report written to [bold]{file.FullName}[/]");
-            }
+                if (parse.GetValue(output) is { } file)
+                {
+                    file.Directory?.Create();
+                    await File.WriteAllTextAsync(file.FullName, JsonSerializer.Serialize(report, ReportJson) + "\n", cancellationToken);
+                    AnsiConsole.MarkupLineInterpolated($"Report written to [bold]{file.FullName}[/]");
+                }
 
-            if (parse.GetValue(chart) is { } svg)
-            {
-                svg.Directory?.Create();
-                await File.WriteAllTextAsync(svg.FullName, ThresholdChart.Render(report!, SetName(kbFolder)), cancellationToken);
-                AnsiConsole.MarkupLineInterpolated($"Chart written to [bold]{svg.FullName}[/]");
+                if (parse.GetValue(chart) is { } svg)
+                {
+                    svg.Directory?.Create();
+                    await File.WriteAllTextAsync(svg.FullName, ThresholdChart.Render(report, SetName(kbFolder)), cancellationToken);
+                    AnsiConsole.MarkupLineInterpolated($"Chart written to [bold]{svg.FullName}[/]");
+                }
             }
 
             return 0;
@@ -97,9 +110,59 @@ internal static class EvalCommand
         return command;
     }
 
+    /// <summary>The policy from a file written by <c>copilot calibrate --policy-out</c>, else the configured one.</summary>
+    internal static async Task<IPolicySource> LoadPolicyAsync(FileInfo? file, DraftingOptions options, CancellationToken cancellationToken)
+    {
+        if (file is null)
+        {
+            return new FixedPolicySource(ConfidencePolicy.FromOptions(options.Confidence, options.AutoSendThreshold));
+        }
+
+        await using var stream = file.OpenRead();
+        var policy = await JsonSerializer.DeserializeAsync<ConfidencePolicy>(stream, cancellationToken: cancellationToken)
+            ?? throw new InvalidDataException($"{file.FullName} holds no policy.");
+        return new FixedPolicySource(policy);
+    }
+
+    /// <summary>Runs one set through the production pipeline with a progress display.</summary>
+    internal static async Task<(EvalReport Report, Drafting.Knowledge.ImportResult Import)> RunSetAsync(
+        DirectoryInfo kbFolder, FileInfo questionsPath, DraftingOptions options, double? threshold, IPolicySource policies, CancellationToken cancellationToken)
+    {
+        var questions = await EvalQuestion.ReadAsync(questionsPath.FullName, cancellationToken);
+        var current = await policies.CurrentAsync(cancellationToken);
+        var autoSendThreshold = threshold ?? current.Live.Threshold;
+        EvalReport? report = null;
+        Drafting.Knowledge.ImportResult? import = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async progress =>
+            {
+                var importing = progress.AddTask("Importing knowledge base", maxValue: 1);
+                var drafting = progress.AddTask("Drafting questions", autoStart: false, maxValue: questions.Count);
+                (report, import) = await new EvaluationRunner(options).RunAsync(
+                    kbFolder.FullName,
+                    questions,
+                    autoSendThreshold,
+                    onPhase: phase =>
+                    {
+                        if (phase == "questions")
+                        {
+                            importing.Value = 1;
+                            importing.StopTask();
+                            drafting.StartTask();
+                        }
+                    },
+                    onQuestion: _ => drafting.Increment(1),
+                    policies: policies,
+                    cancellationToken: cancellationToken);
+                drafting.StopTask();
+            });
+        return (report!, import!);
+    }
+
     private static void Print(EvalReport report, Drafting.Knowledge.ImportResult import, string kb, string questions)
     {
-        AnsiConsole.MarkupLineInterpolated($"[bold]{questions}[/]: {report.Questions} questions ({report.Answerable} answerable, {report.Unanswerable} unanswerable) against {kb} ({import.DocumentsSeen} documents, {import.ChunksWritten} passages), drafter {report.Drafter}");
+        AnsiConsole.MarkupLineInterpolated($"[bold]{questions}[/]: {report.Questions} questions ({report.Answerable} answerable, {report.Unanswerable} unanswerable) against {kb} ({import.DocumentsSeen} documents, {import.ChunksWritten} passages), drafter {report.Drafter}, policy {report.PolicyVersion}");
 
         var retrieval = new Table().Title("Retrieval (answerable questions)").AddColumn("level").AddColumn("hit@1").AddColumn("hit@5").AddColumn("MRR");
         retrieval.AddRow("source", F(report.Retrieval.HitAt1), F(report.Retrieval.HitAt5), F(report.Retrieval.Mrr));

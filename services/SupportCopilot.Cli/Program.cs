@@ -5,6 +5,8 @@ var root = new RootCommand("copilot: SupportCopilot operations (knowledge base, 
 root.Subcommands.Add(DatabaseCommands.Create());
 root.Subcommands.Add(KnowledgeBaseCommands.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(CalibrateCommand.Create());
+root.Subcommands.Add(ShadowCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(RepliesCommands.Create());
 root.Subcommands.Add(ErrorsCommands.Create());

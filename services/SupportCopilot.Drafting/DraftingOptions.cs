@@ -1,4 +1,6 @@
 using SupportCopilot.Drafting.Drafts;
+using SupportCopilot.Drafting.Llm;
+using SupportCopilot.Drafting.Policy;
 using SupportCopilot.Hosting;
 
 namespace SupportCopilot.Drafting;
@@ -23,6 +25,10 @@ internal sealed class DraftingOptions
 
     public ConfidenceOptions Confidence { get; set; } = new();
 
+    public GuardrailOptions Guardrails { get; set; } = new();
+
+    public LlmOptions Llm { get; set; } = new();
+
     public static OptionsRules<DraftingOptions> Rules { get; } = new(
         (o => o.AutoSendThreshold is < 0 or > 1 || double.IsNaN(o.AutoSendThreshold), "Drafting:AutoSendThreshold must be between 0 and 1."),
         (o => o.KnowledgeBase.MaxChunkChars is < 200 or > 100_000, "Drafting:KnowledgeBase:MaxChunkChars must be between 200 and 100000."),
@@ -33,7 +39,27 @@ internal sealed class DraftingOptions
         (o => o.Retrieval.TopPassages is < 1 or > 100, "Drafting:Retrieval:TopPassages must be between 1 and 100."),
         (o => o.Retrieval.TitleBoost <= 0 || o.Retrieval.HeadingsBoost <= 0 || o.Retrieval.BodyBoost <= 0 || o.Retrieval.SubjectWeight <= 0,
             "Drafting:Retrieval:TitleBoost, HeadingsBoost, BodyBoost and SubjectWeight must be positive."),
-        (o => o.Retrieval.LeadSectionWeight is <= 0 or > 1, "Drafting:Retrieval:LeadSectionWeight must be above 0 and at most 1."));
+        (o => o.Retrieval.LeadSectionWeight is <= 0 or > 1, "Drafting:Retrieval:LeadSectionWeight must be above 0 and at most 1."),
+        (o => o.Guardrails.MinTopCoverage is < 0 or > 1 || o.Guardrails.MinQuestionCoverage is < 0 or > 1 || o.Guardrails.MaxOutOfVocabulary is < 0 or > 1,
+            "Drafting:Guardrails:MinTopCoverage, MinQuestionCoverage and MaxOutOfVocabulary must be between 0 and 1."),
+        (o => !GuardrailPatternsCompile(o.Guardrails), "Drafting:Guardrails:Categories:*:Patterns must be valid regular expressions."),
+        (o => o.Llm.Provider != LlmProvider.None && (o.Llm.Endpoint is null || string.IsNullOrWhiteSpace(o.Llm.Deployments.Draft)),
+            "Drafting:Llm:Endpoint and Drafting:Llm:Deployments:Draft are required when Drafting:Llm:Provider is set."),
+        (o => o.Llm.TimeoutSeconds is < 1 or > 600 || o.Llm.MaxRetries is < 0 or > 10 || o.Llm.Passages is < 1 or > 20,
+            "Drafting:Llm:TimeoutSeconds must be 1-600, MaxRetries 0-10 and Passages 1-20."));
+
+    private static bool GuardrailPatternsCompile(GuardrailOptions guardrails)
+    {
+        try
+        {
+            _ = new Guardrails(guardrails);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }
 
 internal sealed class KnowledgeBaseOptions

@@ -1,9 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
 using SupportCopilot.Data;
+using SupportCopilot.Drafting.Calibration;
 using SupportCopilot.Drafting.Database;
 using SupportCopilot.Drafting.Drafts;
 using SupportCopilot.Drafting.Knowledge;
+using SupportCopilot.Drafting.Llm;
 using SupportCopilot.Hosting;
 using SupportCopilot.Hosting.Authentication;
 
@@ -31,7 +33,16 @@ public static class DraftingService
         services.AddSingleton<KnowledgeImporter>(sp => new KnowledgeImporter(
             sp.GetRequiredService<DraftingDatabase>(), sp.GetRequiredService<DraftingOptions>(), sp.GetRequiredService<ILogger<KnowledgeImporter>>(), sp.GetService<ChunkEmbedder>()));
         services.AddSingleton<KnowledgeIndexRefresher>();
-        services.AddSingleton<DraftingPipeline>();
+        var llm = builder.Configuration.GetSection(DraftingOptions.SectionName + ":Llm").Get<LlmOptions>() ?? new LlmOptions();
+        if (llm.Provider != LlmProvider.None)
+        {
+            services.AddSingleton<IDraftingModel>(sp => LlmDrafting.Create(sp.GetRequiredService<DraftingOptions>().Llm, sp.GetRequiredService<KnowledgeIndex>()));
+        }
+
+        services.AddSingleton<PolicyStore>();
+        services.AddSingleton<IPolicySource>(sp => sp.GetRequiredService<PolicyStore>());
+        services.AddSingleton(sp => new DraftingPipeline(
+            sp.GetRequiredService<KnowledgeIndex>(), sp.GetRequiredService<DraftingOptions>(), sp.GetRequiredService<IPolicySource>(), sp.GetService<IDraftingModel>()));
         services.AddHostedService<KnowledgeStartup>();
         services.AddHealthChecks().AddCheck<KnowledgeIndexHealthCheck>("knowledge-index", tags: ["ready"]);
         return builder;
@@ -42,6 +53,7 @@ public static class DraftingService
         bus.AddServiceConsumer<TicketReceivedConsumer>(Name);
         bus.AddServiceConsumer<AnswerMemoryConsumer>(Name);
         KnowledgeChangedConsumer.Register(bus);
+        bus.AddServiceConsumer<DecisionLabelConsumer>(Name);
     }
 
     public static IEndpointRouteBuilder MapDraftingService(this IEndpointRouteBuilder app)

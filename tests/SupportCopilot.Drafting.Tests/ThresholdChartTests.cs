@@ -51,6 +51,7 @@ public sealed class ThresholdChartTests
         new LatencyScores(1, 2),
         0.8,
         "test",
+        null,
         [.. EvaluationScorer.SweepThresholds.Select(t => new ThresholdScores(t, (int)((1 - t) * 10), 1 - t, 0.5 + (t / 2), t == falseSendsAt ? 2 : 0))],
         []);
 }

@@ -78,6 +78,19 @@ public sealed class TicketReceivedConsumerTests
             var messageId = NewId.NextGuid();
 
             await harness.Bus.Publish(new TicketReceived(ticket), context => context.MessageId = messageId, TestContext.Current.CancellationToken);
+
+            // The first draft waits for the index build, which on a busy machine can outlast the
+            // harness's inactivity window; wait for the stored draft before asking for the message.
+            var drafting = host.Services.GetRequiredService<DraftingDatabase>();
+            await Eventually.MatchesAsync(
+                async () =>
+                {
+                    await using var c = await drafting.OpenAsync(TestContext.Current.CancellationToken);
+                    return await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM drafts");
+                },
+                count => count == 1,
+                TimeSpan.FromSeconds(60),
+                "the ticket drafted");
             Assert.True(await harness.Published.Any<DraftReady>(m => m.Context.Message.Ticket.TicketId == ticket.TicketId));
 
             // The harness lists messages by id, so a redelivery is observed on the bus itself.

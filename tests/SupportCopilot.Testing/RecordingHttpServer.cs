@@ -11,7 +11,7 @@ namespace SupportCopilot.Testing;
 
 /// <summary>One request a <see cref="RecordingHttpServer"/> received, and the status it answered (0: the client gave up first).</summary>
 public sealed record RecordedRequest(
-    string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body, int Status, DateTimeOffset ReceivedAt)
+    string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body, int Status, DateTimeOffset ReceivedAt, string Query = "")
 {
     public bool Accepted => Status is >= 200 and < 300;
 
@@ -104,11 +104,11 @@ public sealed class RecordingHttpServer : IAsyncDisposable
                 // The client gave up (or the server stops): nothing was accepted.
             }
 
-            _requests.Enqueue(new RecordedRequest(request.Method, path, headers, body, 0, receivedAt));
+            _requests.Enqueue(new RecordedRequest(request.Method, path, headers, body, 0, receivedAt, request.QueryString.Value ?? string.Empty));
             return;
         }
 
-        _requests.Enqueue(new RecordedRequest(request.Method, path, headers, body, response.Status, receivedAt));
+        _requests.Enqueue(new RecordedRequest(request.Method, path, headers, body, response.Status, receivedAt, request.QueryString.Value ?? string.Empty));
         context.Response.StatusCode = response.Status;
         if (response.RetryAfter is { } retryAfter)
         {

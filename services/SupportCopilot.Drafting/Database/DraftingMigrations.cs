@@ -105,5 +105,52 @@ internal static class DraftingMigrations
                 );
                 CREATE INDEX ix_answer_memory_document ON answer_memory (document_id);
                 """),
+        new(
+            20,
+            "confidence policies, draft signals and agent decision labels",
+            Sqlite: """
+                CREATE TABLE confidence_policies (
+                    version TEXT PRIMARY KEY,
+                    role TEXT NOT NULL CHECK (role IN ('live', 'shadow', 'retired')),
+                    policy TEXT NOT NULL,
+                    threshold REAL NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX ix_confidence_policies_role ON confidence_policies (role, created_at);
+                ALTER TABLE drafts ADD COLUMN signals TEXT NULL;
+                ALTER TABLE drafts ADD COLUMN policy_version TEXT NULL;
+                ALTER TABLE drafts ADD COLUMN insights TEXT NULL;
+                ALTER TABLE drafts ADD COLUMN shadow_version TEXT NULL;
+                ALTER TABLE drafts ADD COLUMN shadow_confidence REAL NULL;
+                ALTER TABLE drafts ADD COLUMN shadow_auto_send INTEGER NULL;
+                CREATE TABLE draft_labels (
+                    draft_id TEXT PRIMARY KEY,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('approved', 'edited', 'rejected')),
+                    agent TEXT NOT NULL,
+                    decided_at TEXT NOT NULL
+                );
+                """,
+            Postgres: """
+                CREATE TABLE confidence_policies (
+                    version text PRIMARY KEY,
+                    role text NOT NULL CHECK (role IN ('live', 'shadow', 'retired')),
+                    policy text NOT NULL,
+                    threshold double precision NOT NULL,
+                    created_at timestamptz NOT NULL
+                );
+                CREATE INDEX ix_confidence_policies_role ON confidence_policies (role, created_at);
+                ALTER TABLE drafts ADD COLUMN signals text NULL;
+                ALTER TABLE drafts ADD COLUMN policy_version text NULL;
+                ALTER TABLE drafts ADD COLUMN insights text NULL;
+                ALTER TABLE drafts ADD COLUMN shadow_version text NULL;
+                ALTER TABLE drafts ADD COLUMN shadow_confidence double precision NULL;
+                ALTER TABLE drafts ADD COLUMN shadow_auto_send boolean NULL;
+                CREATE TABLE draft_labels (
+                    draft_id uuid PRIMARY KEY,
+                    outcome text NOT NULL CHECK (outcome IN ('approved', 'edited', 'rejected')),
+                    agent text NOT NULL,
+                    decided_at timestamptz NOT NULL
+                );
+                """),
     ];
 }

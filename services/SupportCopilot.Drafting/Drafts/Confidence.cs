@@ -2,7 +2,7 @@ namespace SupportCopilot.Drafting.Drafts;
 
 /// <summary>
 /// Retrieval and draft signals the confidence is computed from, each in [0, 1] except
-/// <see cref="Questions"/>.
+/// <see cref="Questions"/> and <see cref="GuardFlags"/>.
 /// </summary>
 /// <param name="TopCoverage">Share of the query's weight (term weight x idf) found in the top passage.</param>
 /// <param name="DraftCoverage">Share of the query's weight found in the sentences the draft quotes.</param>
@@ -10,25 +10,38 @@ namespace SupportCopilot.Drafting.Drafts;
 /// <param name="Agreement">Share of the top five passages from the top passage's document.</param>
 /// <param name="Questions">How many questions the ticket asks (at least 1); each extra one is a chance to answer only part.</param>
 /// <param name="HasCitation">Whether the draft quotes anything at all.</param>
+/// <param name="HeadingCoverage">Share of the query's weight found in the top passage's heading path: the section, not just the article, is about the ticket.</param>
+/// <param name="CoverageMargin">Top passage's coverage minus the best coverage of another source.</param>
+/// <param name="ScoreShare">Top score / sum of the scores of the top five sources.</param>
+/// <param name="OutOfVocabulary">Share of the query's terms no passage contains.</param>
+/// <param name="VerifierFailed">The verifier found a sentence no cited passage supports.</param>
+/// <param name="GuardFlags">How many guardrails fired.</param>
+/// <param name="SentenceAgreement">1 when a second, sentence-level retriever (the single best-matching sentence among the top five sources) agrees on the top source.</param>
+/// <param name="BestSentenceCoverage">Share of the query's weight in the top passage's best single sentence.</param>
+/// <param name="SiblingMargin">(top score - best score of another section of the same document) / top score; 1 when the document has no other section in the results.</param>
 internal sealed record ConfidenceSignals(
     double TopCoverage,
     double DraftCoverage,
     double Margin,
     double Agreement,
     int Questions,
-    bool HasCitation);
+    bool HasCitation,
+    double HeadingCoverage = 0,
+    double CoverageMargin = 0,
+    double ScoreShare = 0,
+    double OutOfVocabulary = 0,
+    bool VerifierFailed = false,
+    int GuardFlags = 0,
+    double SentenceAgreement = 0,
+    double BestSentenceCoverage = 0,
+    double SiblingMargin = 0);
 
 /// <summary>
-/// Coefficients of the confidence's logistic function,
-/// <c>p = 1 / (1 + exp(-(Bias + Σ weight·signal)))</c>, bound from <c>Drafting:Confidence</c>.
-/// <para>
-/// Honest status: these defaults are hand-set, not fitted. They were chosen so that a ticket whose
-/// top passage holds most of its words, wins clearly and is quoted well lands above 0.8, and a
-/// ticket that retrieval only brushes lands well below 0.5. The number is therefore a ranking
-/// score squeezed into [0, 1], not yet a calibrated probability that an agent approves the draft
-/// unchanged. Fitting these coefficients (logistic regression on agent decisions from Review) is a
-/// later issue; the signals and this class are shaped so that only the numbers need to change.
-/// </para>
+/// Coefficients of the configured (hand-set) confidence,
+/// <c>p = 1 / (1 + exp(-(Bias + Σ weight·signal)))</c>, bound from <c>Drafting:Confidence</c>. It
+/// is the fallback until <c>copilot calibrate</c> stores a fitted policy (Calibration/), and is
+/// recorded on drafts as policy version <see cref="Calibration.ConfidencePolicy.ConfiguredVersion"/>.
+/// These numbers were chosen by eye, so the result is a ranking score, not a probability.
 /// </summary>
 internal sealed class ConfidenceOptions
 {
@@ -60,16 +73,6 @@ internal static class ConfidenceScorer
     {
         ArgumentNullException.ThrowIfNull(signals);
         ArgumentNullException.ThrowIfNull(options);
-        var z = options.Bias
-            + options.TopCoverage * Unit(signals.TopCoverage)
-            + options.DraftCoverage * Unit(signals.DraftCoverage)
-            + options.Margin * Unit(signals.Margin)
-            + options.Agreement * Unit(signals.Agreement)
-            - options.ExtraQuestionPenalty * Math.Max(0, signals.Questions - 1)
-            - (signals.HasCitation ? 0 : options.NoCitationPenalty);
-        var p = 1.0 / (1.0 + Math.Exp(-z));
-        return double.IsNaN(p) ? 0 : Math.Clamp(p, 0, 1);
+        return Calibration.ConfidencePolicy.FromOptions(options, 0.8).Score(signals);
     }
-
-    private static double Unit(double value) => double.IsNaN(value) ? 0 : Math.Clamp(value, 0, 1);
 }

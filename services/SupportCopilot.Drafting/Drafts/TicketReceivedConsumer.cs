@@ -20,8 +20,10 @@ internal sealed partial class TicketReceivedConsumer(
     private const string DraftExists = "SELECT COUNT(*) FROM drafts WHERE ticket_id = @TicketId";
 
     private const string InsertDraft = """
-        INSERT INTO drafts (draft_id, ticket_id, text, citations, confidence, auto_send, reasons, drafter, drafted_at)
-        VALUES (@DraftId, @TicketId, @Text, @Citations, @Confidence, @AutoSend, @Reasons, @Drafter, @DraftedAt)
+        INSERT INTO drafts (draft_id, ticket_id, text, citations, confidence, auto_send, reasons, drafter, drafted_at,
+                            signals, policy_version, insights, shadow_version, shadow_confidence, shadow_auto_send)
+        VALUES (@DraftId, @TicketId, @Text, @Citations, @Confidence, @AutoSend, @Reasons, @Drafter, @DraftedAt,
+                @Signals, @PolicyVersion, @Insights, @ShadowVersion, @ShadowConfidence, @ShadowAutoSend)
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -62,8 +64,9 @@ internal sealed partial class TicketReceivedConsumer(
             result.Confidence,
             result.Decision.AutoSend,
             result.ReasonCodes,
-            pipeline.DrafterName,
-            DateTimeOffset.UtcNow);
+            result.Drafter,
+            DateTimeOffset.UtcNow,
+            result.Insights);
 
         await transaction.ExecuteAsync(
             InsertDraft,
@@ -78,6 +81,14 @@ internal sealed partial class TicketReceivedConsumer(
                 Reasons = JsonSerializer.Serialize(result.Decision.Reasons, Json),
                 draft.Drafter,
                 draft.DraftedAt,
+
+                // The signals are kept so that an agent's decision on this draft can recalibrate the confidence.
+                Signals = JsonSerializer.Serialize(result.Features, Json),
+                result.Insights.PolicyVersion,
+                Insights = JsonSerializer.Serialize(result.Insights, Json),
+                ShadowVersion = result.Insights.Shadow?.PolicyVersion,
+                ShadowConfidence = result.Insights.Shadow?.Confidence,
+                ShadowAutoSend = result.Insights.Shadow?.WouldAutoSend,
             },
             cancellationToken);
         await transaction.PublishAsync(draft, cancellationToken);
@@ -89,12 +100,12 @@ internal sealed partial class TicketReceivedConsumer(
 
         if (logger is not null)
         {
-            LogDrafted(logger, draft.DraftId, draft.Confidence, draft.AutoSend, string.Join(",", draft.Reasons));
+            LogDrafted(logger, draft.DraftId, draft.Confidence, result.Insights.PolicyVersion, draft.AutoSend, string.Join(",", draft.Reasons));
         }
 
         return draft;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Drafted {DraftId}: confidence {Confidence:0.00}, auto-send {AutoSend} ({Reasons})")]
-    private static partial void LogDrafted(ILogger logger, Guid draftId, double confidence, bool autoSend, string reasons);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drafted {DraftId}: confidence {Confidence:0.00} by policy {PolicyVersion}, auto-send {AutoSend} ({Reasons})")]
+    private static partial void LogDrafted(ILogger logger, Guid draftId, double confidence, string policyVersion, bool autoSend, string reasons);
 }

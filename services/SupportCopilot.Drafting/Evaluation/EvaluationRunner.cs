@@ -2,9 +2,11 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using SupportCopilot.Contracts;
 using SupportCopilot.Data;
+using SupportCopilot.Drafting.Calibration;
 using SupportCopilot.Drafting.Database;
 using SupportCopilot.Drafting.Drafts;
 using SupportCopilot.Drafting.Knowledge;
+using SupportCopilot.Drafting.Llm;
 using SupportCopilot.Drafting.Policy;
 
 namespace SupportCopilot.Drafting.Evaluation;
@@ -24,6 +26,7 @@ internal sealed class EvaluationRunner(DraftingOptions options)
         double threshold,
         Action<string>? onPhase = null,
         Action<EvalOutcome>? onQuestion = null,
+        IPolicySource? policies = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(questions);
@@ -36,10 +39,12 @@ internal sealed class EvaluationRunner(DraftingOptions options)
             var import = await new KnowledgeImporter(database, options).ImportFolderAsync(knowledgeBase, cancellationToken: cancellationToken);
             using var index = new KnowledgeIndex(options);
             await index.RebuildAsync(database, cancellationToken);
-            var pipeline = new DraftingPipeline(index, options);
+            // With Drafting__Llm__* set, the model drafts here as it does in the service (and costs the same).
+            var model = options.Llm.Provider == LlmProvider.None ? null : LlmDrafting.Create(options.Llm, index);
+            var pipeline = new DraftingPipeline(index, options, policies, model);
 
             // One warm-up so that JIT time does not count as the first question's latency.
-            pipeline.Run(Ticket("warm up"), threshold);
+            await pipeline.RunAsync(Ticket("warm up"), threshold, cancellationToken);
 
             onPhase?.Invoke("questions");
             var outcomes = new List<EvalOutcome>(questions.Count);
@@ -47,7 +52,7 @@ internal sealed class EvaluationRunner(DraftingOptions options)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var started = Stopwatch.GetTimestamp();
-                var result = pipeline.Run(Ticket(question.Question), threshold);
+                var result = await pipeline.RunAsync(Ticket(question.Question), threshold, cancellationToken);
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 var outcome = new EvalOutcome(
                     question.Id,
@@ -58,7 +63,9 @@ internal sealed class EvaluationRunner(DraftingOptions options)
                     result.Decision.Reasons.All(r => r.Code == AutoSendPolicy.LowConfidence),
                     result.ReasonCodes,
                     elapsed,
-                    result.Signals);
+                    result.Signals,
+                    result.Features,
+                    result.Insights.PolicyVersion);
                 outcomes.Add(outcome);
                 onQuestion?.Invoke(outcome);
             }

@@ -57,6 +57,7 @@ internal sealed record EvalReport(
     [property: JsonPropertyName("latency_ms")] LatencyScores LatencyMs,
     [property: JsonPropertyName("threshold")] double Threshold,
     [property: JsonPropertyName("drafter")] string Drafter,
+    [property: JsonPropertyName("policy_version")] string? PolicyVersion,
     [property: JsonPropertyName("threshold_sweep")] IReadOnlyList<ThresholdScores> ThresholdSweep,
     [property: JsonPropertyName("details")] IReadOnlyList<QuestionDetail> Details);
 
@@ -146,16 +147,7 @@ internal static class EvaluationScorer
                 r.Outcome.AutoSend ? IsCorrect(r.Question, r.Outcome) : null,
                 r.Outcome.Reasons,
                 Math.Round(r.Outcome.LatencyMs, 3),
-                r.Outcome.Signals is { } signals
-                    ? new Dictionary<string, double>
-                    {
-                        ["top_coverage"] = Math.Round(signals.TopCoverage, 4),
-                        ["draft_coverage"] = Math.Round(signals.DraftCoverage, 4),
-                        ["margin"] = Math.Round(signals.Margin, 4),
-                        ["agreement"] = Math.Round(signals.Agreement, 4),
-                        ["questions"] = signals.Questions,
-                    }
-                    : null);
+                r.Outcome.Features?.ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal));
         }).ToList();
 
         var answerableDetails = details.Where(d => d.Answerable).ToList();
@@ -179,6 +171,7 @@ internal static class EvaluationScorer
             new LatencyScores(Math.Round(Percentile(latencies, 0.50), 3), Math.Round(Percentile(latencies, 0.99), 3)),
             threshold,
             drafter,
+            outcomes.Select(o => o.PolicyVersion).FirstOrDefault(v => v is not null),
             SweepThresholds.Select(t =>
             {
                 var scores = AutoSend(rows, o => o.EligibleIgnoringThreshold && o.Confidence >= t);

@@ -50,4 +50,6 @@ internal sealed record EvalOutcome(
     bool EligibleIgnoringThreshold,
     IReadOnlyList<string> Reasons,
     double LatencyMs,
-    Drafts.ConfidenceSignals? Signals = null);
+    Drafts.ConfidenceSignals? Signals = null,
+    IReadOnlyDictionary<string, double>? Features = null,
+    string? PolicyVersion = null);

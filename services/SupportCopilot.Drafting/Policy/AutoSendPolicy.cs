@@ -1,3 +1,4 @@
+using System.Globalization;
 using SupportCopilot.Contracts;
 
 namespace SupportCopilot.Drafting.Policy;
@@ -8,22 +9,33 @@ internal sealed record PolicyReason(string Code, string Text);
 internal sealed record PolicyDecision(bool AutoSend, IReadOnlyList<PolicyReason> Reasons);
 
 /// <summary>
-/// Auto-send iff confidence ≥ threshold, at least one citation, the ticket is in no guarded
-/// category and it is written in a language the drafter answers in (English). Every reason that
-/// applies is reported, not just the first, so agents and metrics see the whole picture.
+/// Auto-send iff confidence ≥ threshold, at least one citation, no guardrail fired and nothing
+/// else (the model asking for a person, a failed verification, a model error) holds it. Every
+/// reason that applies is reported, not just the first, so agents and metrics see the whole picture.
 /// </summary>
 internal static class AutoSendPolicy
 {
     public const string LowConfidence = "low_confidence";
     public const string NoCitation = "no_citation";
 
+    private static readonly Guardrails DefaultGuardrails = new(new GuardrailOptions());
+
+    /// <summary>The text rules only, with the default categories (no retrieval or triage evidence).</summary>
     public static PolicyDecision Decide(TicketContent ticket, double confidence, int citations, double threshold)
     {
         ArgumentNullException.ThrowIfNull(ticket);
+        return Decide(confidence, citations, threshold, DefaultGuardrails.Check(ticket, GuardrailEvidence.TextOnly), []);
+    }
+
+    public static PolicyDecision Decide(
+        double confidence, int citations, double threshold, IReadOnlyList<GuardrailFlag> flags, IReadOnlyList<PolicyReason> holds)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        ArgumentNullException.ThrowIfNull(holds);
         var reasons = new List<PolicyReason>();
         if (confidence < threshold)
         {
-            reasons.Add(new(LowConfidence, $"Confidence {confidence:0.00} is below the auto-send threshold {threshold:0.00}."));
+            reasons.Add(new(LowConfidence, string.Create(CultureInfo.InvariantCulture, $"Confidence {confidence:0.00} is below the auto-send threshold {threshold:0.00}.")));
         }
 
         if (citations == 0)
@@ -31,18 +43,8 @@ internal static class AutoSendPolicy
             reasons.Add(new(NoCitation, "The draft cites no knowledge-base passage."));
         }
 
-        var text = ticket.Subject + "\n" + ticket.Body;
-        foreach (var topic in GuardedTopics.Detect(text))
-        {
-            reasons.Add(new("guarded:" + topic.Code, topic.Text));
-        }
-
-        var language = LanguageGuess.UnsupportedLanguage(ticket.Language, text);
-        if (language is not null)
-        {
-            reasons.Add(new("unsupported_language:" + language, $"The ticket is in '{language}'; the drafter answers in English only."));
-        }
-
+        reasons.AddRange(flags.Select(f => new PolicyReason(f.Code, f.Reason)));
+        reasons.AddRange(holds);
         return new PolicyDecision(reasons.Count == 0, reasons);
     }
 }
