@@ -41,7 +41,9 @@ public sealed class ReviewInBrowserTests
         await page.Locator("#edit-panel summary").ClickAsync();
         await page.Locator("#edit-text").FillAsync("Hi Bo, refunds for yearly plans are prorated. I have started yours. Ana");
         await page.Locator("#preview-edit").ClickAsync();
-        await Assertions.Expect(page.Locator("#diff-preview ins")).ToContainTextAsync("I have started yours");
+        await Assertions.Expect(page.Locator("#diff-preview ins").First).ToBeVisibleAsync();
+        Assert.Contains("started", string.Concat(await page.Locator("#diff-preview ins").AllInnerTextsAsync()), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#diff-preview del").CountAsync() > 0, "The draft's replaced words are shown struck out.");
         await SaveScreenshotAsync(page, "review-item-diff.png");
         await page.Locator("#confirm-send").ClickAsync();
         await page.WaitForURLAsync("**/review");

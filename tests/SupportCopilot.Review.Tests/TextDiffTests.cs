@@ -22,6 +22,21 @@ public sealed class TextDiffTests
     }
 
     [Fact]
+    public void A_rewritten_phrase_reads_as_the_old_phrase_then_the_new_one()
+    {
+        var diff = TextDiff.Words("Hi Bo, we refund within 5 days. Thanks", "Hi Bo, refunds are prorated and quick. Thanks");
+
+        Assert.Equal(
+            [
+                new DiffPart(DiffKind.Same, "Hi Bo, "),
+                new DiffPart(DiffKind.Removed, "we refund within 5 days."),
+                new DiffPart(DiffKind.Added, "refunds are prorated and quick."),
+                new DiffPart(DiffKind.Same, " Thanks"),
+            ],
+            diff);
+    }
+
+    [Fact]
     public void Identical_texts_are_one_unchanged_part_and_empty_ones_are_nothing()
     {
         Assert.Equal([new DiffPart(DiffKind.Same, "Same text.")], TextDiff.Words("Same text.", "Same text."));

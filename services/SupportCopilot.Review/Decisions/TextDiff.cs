@@ -65,22 +65,72 @@ internal static partial class TextDiff
         return Merge(parts);
     }
 
-    private static List<DiffPart> Merge(IEnumerable<DiffPart> parts)
+    /// <summary>
+    /// Groups each run of changes, with the spaces inside it, into one removed and one added part,
+    /// so a rewritten sentence reads as the old sentence struck out and the new one, not as
+    /// alternating words.
+    /// </summary>
+    private static List<DiffPart> Merge(IReadOnlyList<DiffPart> parts)
     {
         var merged = new List<DiffPart>();
-        foreach (var part in parts.Where(p => p.Text.Length > 0))
+        var i = 0;
+        while (i < parts.Count)
         {
-            if (merged.Count > 0 && merged[^1].Kind == part.Kind)
+            if (parts[i].Kind == DiffKind.Same)
             {
-                merged[^1] = part with { Text = merged[^1].Text + part.Text };
+                Append(merged, parts[i++]);
+                continue;
             }
-            else
+
+            var removed = new System.Text.StringBuilder();
+            var added = new System.Text.StringBuilder();
+            var end = i;
+            for (var j = i; j < parts.Count; j++)
             {
-                merged.Add(part);
+                var part = parts[j];
+                var spaceBetweenChanges = part.Kind == DiffKind.Same && string.IsNullOrWhiteSpace(part.Text)
+                    && j + 1 < parts.Count && parts[j + 1].Kind != DiffKind.Same;
+                if (part.Kind == DiffKind.Same && !spaceBetweenChanges)
+                {
+                    break;
+                }
+
+                if (part.Kind != DiffKind.Added)
+                {
+                    removed.Append(part.Text);
+                }
+
+                if (part.Kind != DiffKind.Removed)
+                {
+                    added.Append(part.Text);
+                }
+
+                end = j + 1;
             }
+
+            Append(merged, new DiffPart(DiffKind.Removed, removed.ToString()));
+            Append(merged, new DiffPart(DiffKind.Added, added.ToString()));
+            i = end;
         }
 
         return merged;
+    }
+
+    private static void Append(List<DiffPart> merged, DiffPart part)
+    {
+        if (part.Text.Length == 0)
+        {
+            return;
+        }
+
+        if (merged.Count > 0 && merged[^1].Kind == part.Kind)
+        {
+            merged[^1] = part with { Text = merged[^1].Text + part.Text };
+        }
+        else
+        {
+            merged.Add(part);
+        }
     }
 
     [GeneratedRegex(@"\s+|[^\s]+")]
