@@ -39,6 +39,7 @@ public static class ReviewService
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<ClaimHandler>();
         builder.Services.AddScoped<QueueQueries>();
+        builder.Services.AddScoped<Metrics.ReviewMetrics>();
         builder.Services.AddScoped<EnqueueDraftHandler>();
         builder.Services.AddScoped<DecisionHandler>();
         builder.Services.AddScoped<ReviewItemQueries>();

@@ -90,6 +90,7 @@ public sealed class AuthorizationMatrixTests
         ["PAGE /review/signin"] = Least.Anyone,
         ["PAGE /review/signout"] = Least.Agent,
         ["PAGE /review/denied"] = Least.Anyone,
+        ["PAGE /review/metrics"] = Least.Ops,
     };
 
     private static readonly string?[] Identities = [null, "agent", "ops", "admin"];

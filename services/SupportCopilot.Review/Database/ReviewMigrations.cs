@@ -6,7 +6,7 @@ namespace SupportCopilot.Review.Database;
 /// The review queue and the corrections agents make (1); the replies Intake could not deliver (2),
 /// kept from Intake's <c>ReplyFailed</c> and <c>ReplySent</c> events; local accounts, issued API
 /// keys (only their SHA-256) and the audit log (10); claim leases, drafting insights and the reason
-/// codes the queue filters on (11). Citations and reasons are JSON kept as text
+/// codes the queue filters on (11); drafts Drafting sent on its own, counted for the auto-send rate (12). Citations and reasons are JSON kept as text
 /// on both providers: Dapper binds strings, and a PostgreSQL jsonb column would need a cast that
 /// SQLite cannot parse. Nothing queries inside them; the exporter reads them whole.
 /// </summary>
@@ -231,6 +231,29 @@ internal static class ReviewMigrations
                     PRIMARY KEY (draft_id, code)
                 );
                 CREATE INDEX ix_review_item_reasons_code ON review_item_reasons (code, draft_id);
+                """),
+        new(
+            12,
+            "drafts sent automatically, for the auto-send rate",
+            Sqlite: """
+                CREATE TABLE auto_sent_drafts (
+                    draft_id TEXT NOT NULL PRIMARY KEY,
+                    connector TEXT NOT NULL,
+                    category TEXT NULL,
+                    confidence REAL NOT NULL,
+                    drafted_at TEXT NOT NULL
+                );
+                CREATE INDEX ix_auto_sent_drafts_drafted_at ON auto_sent_drafts (drafted_at);
+                """,
+            Postgres: """
+                CREATE TABLE auto_sent_drafts (
+                    draft_id uuid NOT NULL PRIMARY KEY,
+                    connector text NOT NULL,
+                    category text NULL,
+                    confidence double precision NOT NULL,
+                    drafted_at timestamptz NOT NULL
+                );
+                CREATE INDEX ix_auto_sent_drafts_drafted_at ON auto_sent_drafts (drafted_at);
                 """),
     ];
 }

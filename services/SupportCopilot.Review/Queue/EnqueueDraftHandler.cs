@@ -1,3 +1,4 @@
+using Dapper;
 using SupportCopilot.Contracts;
 using SupportCopilot.Hosting;
 using SupportCopilot.Review.Database;
@@ -19,6 +20,12 @@ internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider 
             @DraftId, @TicketId, @Connector, @ExternalId, @Subject, @Body, @CustomerEmail, @CustomerName,
             @Language, @ReceivedAt, @DraftText, @Citations, @Confidence, @Reasons, @Drafter, @QueuedAt, 'pending',
             @Category, @Priority, @Insights)
+        ON CONFLICT (draft_id) DO NOTHING
+        """;
+
+    private const string InsertAutoSent = """
+        INSERT INTO auto_sent_drafts (draft_id, connector, category, confidence, drafted_at)
+        VALUES (@DraftId, @Connector, @Category, @Confidence, @DraftedAt)
         ON CONFLICT (draft_id) DO NOTHING
         """;
 
@@ -45,6 +52,12 @@ internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider 
         ArgumentNullException.ThrowIfNull(draft);
         if (draft.AutoSend)
         {
+            // Not queued, only counted: the metrics page needs the auto-send rate.
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                InsertAutoSent,
+                new { draft.DraftId, draft.Ticket.Connector, draft.Insights?.Category, draft.Confidence, draft.DraftedAt },
+                cancellationToken: cancellationToken));
             return false;
         }
 
