@@ -7,4 +7,10 @@ root.Subcommands.Add(KnowledgeBaseCommands.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(ExportCommand.Create());
 root.Subcommands.Add(RepliesCommands.Create());
+foreach (var command in UsersCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
+root.Subcommands.Add(ReviewBenchCommand.Create());
 return await root.Parse(args).InvokeAsync();
