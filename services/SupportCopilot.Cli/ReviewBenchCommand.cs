@@ -61,6 +61,11 @@ internal static class ReviewBenchCommand
                 var generate = Stopwatch.StartNew();
                 await GenerateAsync(database, count, cancellationToken);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: queued {count} pending items in {generate.Elapsed.TotalSeconds:0.0} s"));
+                await using (var connection = await database.OpenAsync(cancellationToken))
+                {
+                    // What autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would have done on a live database.
+                    await connection.ExecuteAsync(new CommandDefinition(database.IsPostgres ? $"ANALYZE {database.Schema}.review_items" : "ANALYZE", cancellationToken: cancellationToken));
+                }
 
                 var queue = new QueueQueries(database);
                 const int pageSize = 50;
