@@ -64,7 +64,7 @@ internal static class ReviewBenchCommand
                 await using (var connection = await database.OpenAsync(cancellationToken))
                 {
                     // What autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would have done on a live database.
-                    await connection.ExecuteAsync(new CommandDefinition(database.IsPostgres ? $"ANALYZE {database.Schema}.review_items" : "ANALYZE", cancellationToken: cancellationToken));
+                    await connection.ExecuteAsync(new CommandDefinition(database.IsPostgres ? $"ANALYZE {database.Schema}.review_items" : "ANALYZE main", cancellationToken: cancellationToken));
                 }
 
                 var queue = new QueueQueries(database);
