@@ -54,6 +54,7 @@ internal static class UsersCommands
             async database =>
             {
                 var (key, secret) = await new IssuedApiKeys(database, TimeProvider.System).IssueAsync(parse.GetValue(name)!, parse.GetValue(keyRole)!, "cli", cancellationToken);
+                await Audit(database).RecordAsync("api_key.issued", key.KeyId.ToString(), $"name={key.Name} role={key.Role}", cancellationToken, actor: "cli");
                 await Console.Out.WriteLineAsync($"Issued key {key.KeyId} ({key.Role}). Send it as 'Authorization: Bearer {secret}'. It is not shown again.");
                 return Succeeded;
             }));
@@ -67,6 +68,7 @@ internal static class UsersCommands
             {
                 if (await new IssuedApiKeys(database, TimeProvider.System).RevokeAsync(parse.GetValue(keyId), "cli", cancellationToken))
                 {
+                    await Audit(database).RecordAsync("api_key.revoked", parse.GetValue(keyId).ToString(), null, cancellationToken, actor: "cli");
                     await Console.Out.WriteLineAsync($"Revoked key {parse.GetValue(keyId)}.");
                     return Succeeded;
                 }
@@ -115,7 +117,8 @@ internal static class UsersCommands
             return Failed;
         }
 
-        await output.WriteLineAsync($"Created {user!.Email} ({user.Role}).");
+        await Audit(database).RecordAsync("user.created", user!.Email, $"role={user.Role}", cancellationToken, actor: "cli");
+        await output.WriteLineAsync($"Created {user.Email} ({user.Role}).");
         if (password is null)
         {
             await output.WriteLineAsync($"Password: {request.Password} (give it to them; it is not shown again)");
@@ -123,6 +126,8 @@ internal static class UsersCommands
 
         return Succeeded;
     }
+
+    private static AuditLog Audit(ReviewDatabase database) => new(database, TimeProvider.System, new Microsoft.AspNetCore.Http.HttpContextAccessor());
 
     private static string GeneratePassword() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', '-').Replace('/', '_');

@@ -13,8 +13,8 @@ internal sealed class ReviewSettings
     /// <summary>Largest limit the JSON list accepts.</summary>
     public int MaxPageSize { get; set; } = 500;
 
-    /// <summary>How many pending items the queue page shows at most.</summary>
-    public int QueuePageSize { get; set; } = 200;
+    /// <summary>Pending items per page of the queue page.</summary>
+    public int QueuePageSize { get; set; } = 50;
 
     /// <summary>How many decided items the queue page lists under "decided recently".</summary>
     public int RecentlyDecidedCount { get; set; } = 10;
