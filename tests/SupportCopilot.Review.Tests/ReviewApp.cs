@@ -140,7 +140,7 @@ internal sealed partial class ReviewApp : IAsyncDisposable
         await using var connection = await Database.OpenAsync(TestContext.Current.CancellationToken);
         var rows = await connection.QueryAsync<CorrectionRow>("""
             SELECT draft_id AS DraftId, final_text AS FinalText, decision AS Decision, reason AS Reason,
-                   comment AS Comment, agent AS Agent
+                   comment AS Comment, agent AS Agent, action AS Action
             FROM corrections
             """);
         return rows.AsList();
