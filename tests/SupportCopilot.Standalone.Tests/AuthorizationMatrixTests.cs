@@ -91,6 +91,7 @@ public sealed class AuthorizationMatrixTests
         ["PAGE /review/signout"] = Least.Agent,
         ["PAGE /review/denied"] = Least.Anyone,
         ["PAGE /review/metrics"] = Least.Ops,
+        ["PAGE /review/admin"] = Least.Admin,
     };
 
     private static readonly string?[] Identities = [null, "agent", "ops", "admin"];
