@@ -15,4 +15,10 @@ root.Subcommands.Add(new Command("bench", "Benchmarks: webhooks against running 
     SupportCopilot.Cli.Bench.LoadCommand.Create(),
     KnowledgeBenchCommand.Create(),
 });
+foreach (var command in UsersCommands.Create())
+{
+    root.Subcommands.Add(command);
+}
+
+root.Subcommands.Add(ReviewBenchCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,7 @@
 using MassTransit;
 using SupportCopilot.Data;
 using SupportCopilot.Hosting;
+using SupportCopilot.Hosting.Authentication;
 using SupportCopilot.Intake.Connectors;
 using SupportCopilot.Intake.Lifecycle;
 using SupportCopilot.Intake.Replies;
@@ -25,6 +26,7 @@ public static class IntakeService
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddServiceDatabase<IntakeDatabase>(builder.Configuration, IntakeMigrations.All);
+        services.AddSupportCopilotAuthentication(builder.Configuration);
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<GenericTicketValidator>();
         services.AddConnectorWebhookSettings(builder.Configuration);

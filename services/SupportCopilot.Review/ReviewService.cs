@@ -1,7 +1,10 @@
 using MassTransit;
 using SupportCopilot.Data;
 using SupportCopilot.Hosting;
+using SupportCopilot.Hosting.Authentication;
+using SupportCopilot.Review.Accounts;
 using SupportCopilot.Review.Assets;
+using SupportCopilot.Review.Claims;
 using SupportCopilot.Review.Database;
 using SupportCopilot.Review.Decisions;
 using SupportCopilot.Review.Exports;
@@ -28,6 +31,15 @@ public static class ReviewService
         builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ReviewSettings>>(ReviewSettings.Rules);
         builder.Services.AddServiceDatabase<ReviewDatabase>(builder.Configuration, ReviewMigrations.All);
         builder.Services.TryAddSingletonTimeProvider();
+        builder.Services.AddSupportCopilotAuthentication(builder.Configuration);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<UserAccounts>();
+        builder.Services.AddScoped<IssuedApiKeys>();
+        builder.Services.AddScoped<IApiKeyStore>(sp => sp.GetRequiredService<IssuedApiKeys>());
+        builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<ClaimHandler>();
+        builder.Services.AddScoped<QueueQueries>();
+        builder.Services.AddScoped<Metrics.ReviewMetrics>();
         builder.Services.AddScoped<EnqueueDraftHandler>();
         builder.Services.AddScoped<DecisionHandler>();
         builder.Services.AddScoped<ReviewItemQueries>();
@@ -36,9 +48,19 @@ public static class ReviewService
         builder.Services.AddScoped<RetryFailedReplyHandler>();
         builder.Services.AddExports(builder.Configuration);
         builder.Services.AddHostedService<ReviewQueueDepth>();
+        builder.Services.AddOptions<FirstRunAdminSettings>().Bind(builder.Configuration.GetSection(FirstRunAdminSettings.SectionName));
+        builder.Services.AddHostedService<FirstRunAdmin>();
 
         // The pages are compiled into this assembly; naming it as a part lets any host find them.
-        builder.Services.AddRazorPages().AddApplicationPart(typeof(ReviewService).Assembly);
+        // Every page needs a signed-in agent; the sign-in page itself is open, the metrics are for ops
+        // and the admin pages for admins.
+        builder.Services.AddRazorPages(options => options.Conventions
+                .AuthorizeFolder("/Review", AuthPolicies.Agent)
+                .AuthorizePage("/Review/Metrics", AuthPolicies.Ops)
+                .AuthorizeFolder("/Review/Admin", AuthPolicies.Admin)
+                .AllowAnonymousToPage("/Review/SignIn")
+                .AllowAnonymousToPage("/Review/Denied"))
+            .AddApplicationPart(typeof(ReviewService).Assembly);
         return builder;
     }
 
@@ -55,6 +77,8 @@ public static class ReviewService
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapItemsEndpoints();
+        app.MapClaimEndpoints();
+        app.MapAccountEndpoints();
         app.MapDecisionEndpoints();
         app.MapFailedRepliesEndpoints();
         app.MapExportEndpoints();

@@ -13,8 +13,8 @@ internal sealed class ReviewSettings
     /// <summary>Largest limit the JSON list accepts.</summary>
     public int MaxPageSize { get; set; } = 500;
 
-    /// <summary>How many pending items the queue page shows at most.</summary>
-    public int QueuePageSize { get; set; } = 200;
+    /// <summary>Pending items per page of the queue page.</summary>
+    public int QueuePageSize { get; set; } = 50;
 
     /// <summary>How many decided items the queue page lists under "decided recently".</summary>
     public int RecentlyDecidedCount { get; set; } = 10;
@@ -24,6 +24,21 @@ internal sealed class ReviewSettings
 
     /// <summary>Confidence from which the UI shows a draft as medium (amber); below it is low (red).</summary>
     public double MediumConfidence { get; set; } = 0.5;
+
+    /// <summary>How long opening an item holds it for the agent; the open page renews it at a third of this.</summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long an item may wait before the queue shows its SLA clock as breached; amber from half of it.</summary>
+    public TimeSpan ReviewSla { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>How often the open queue page asks whether something changed.</summary>
+    public TimeSpan LiveRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Where a cited document can be read, with <c>{document}</c> and <c>{anchor}</c> filled in from the
+    /// citation's <c>document#anchor</c>, e.g. <c>https://help.example.com/{document}#{anchor}</c>. Empty shows no link.
+    /// </summary>
+    public string? DocumentLinkTemplate { get; set; }
 
     /// <summary>How often the review queue's depth (a metric) is counted.</summary>
     public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(15);
@@ -35,5 +50,8 @@ internal sealed class ReviewSettings
         (s => s.RecentlyDecidedCount < 0, "Review:RecentlyDecidedCount must not be negative."),
         (s => s.MediumConfidence is < 0 or > 1 || s.HighConfidence is < 0 or > 1 || s.MediumConfidence > s.HighConfidence,
             "Review:MediumConfidence and Review:HighConfidence must be between 0 and 1, medium not above high."),
-        (s => s.QueueDepthInterval <= TimeSpan.Zero, "Review:QueueDepthInterval must be positive."));
+        (s => s.QueueDepthInterval <= TimeSpan.Zero, "Review:QueueDepthInterval must be positive."),
+        (s => s.ClaimLease < TimeSpan.FromSeconds(30), "Review:ClaimLease must be at least 30 seconds."),
+        (s => s.ReviewSla <= TimeSpan.Zero, "Review:ReviewSla must be positive."),
+        (s => s.LiveRefreshInterval < TimeSpan.FromSeconds(1), "Review:LiveRefreshInterval must be at least a second."));
 }

@@ -20,13 +20,18 @@ internal static class StandaloneDefaults
     public static void Apply(WebApplicationBuilder builder, bool postSampleTickets)
     {
         var sampleData = Path.Combine(AppContext.BaseDirectory, "SampleData");
+        var dataDirectory = Path.Combine(Environment.CurrentDirectory, "data");
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
         {
             InitialData = new Dictionary<string, string?>
             {
                 ["urls"] = DefaultUrl,
                 ["Database:Provider"] = "Sqlite",
-                ["Database:DataDirectory"] = Path.Combine(Environment.CurrentDirectory, "data"),
+                ["Database:DataDirectory"] = dataDirectory,
+                // A first run creates an admin and prints how to sign in; a later run finds the account.
+                ["Review:FirstRunAdmin:Email"] = "admin@localhost",
+                ["Review:FirstRunAdmin:PasswordFile"] = Path.Combine(dataDirectory, "first-run-admin.txt"),
+                ["Review:FirstRunAdmin:SignInUrl"] = DefaultUrl + "/review/signin",
                 ["Messaging:Transport"] = "InMemory",
                 ["Drafting:KnowledgeBase:ImportFolder"] = Path.Combine(sampleData, "kb"),
                 ["Standalone:SampleTickets"] = Path.Combine(sampleData, "tickets.json"),

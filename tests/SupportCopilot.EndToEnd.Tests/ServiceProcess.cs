@@ -10,6 +10,9 @@ namespace SupportCopilot.EndToEnd.Tests;
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
+    /// <summary>Every service is started with this bootstrap admin key, and <see cref="Http"/> sends it.</summary>
+    public const string AdminApiKey = "sc_end-to-end-bootstrap-admin";
+
     private readonly Process _process;
 
     private ServiceProcess(string name, Process process, Uri baseAddress, string logFile)
@@ -19,6 +22,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         BaseAddress = baseAddress;
         LogFile = logFile;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminApiKey);
     }
 
     public string Name { get; }
@@ -55,6 +59,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_URLS"] = baseAddress.ToString();
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["Auth__AdminApiKey"] = AdminApiKey;
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -134,6 +134,35 @@ public sealed class GenericWebhookTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task The_ticket_and_failed_reply_apis_need_a_key_and_a_webhook_does_not()
+    {
+        await using var host = await IntakeHost.StartAsync(DatabaseProvider.Sqlite);
+        var accepted = await host.Http.PostAsJsonAsync("/api/webhooks/generic", new
+        {
+            externalId = "AUTH-1",
+            subject = "Forgot my password",
+            body = "How do I reset it?",
+            customer = new { email = "ana@example.com", name = "Ana" },
+        });
+        var ticketId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ticketId").GetGuid();
+
+        using var anonymousTicket = await host.Unsigned.GetAsync($"/api/tickets/{ticketId}");
+        using var anonymousFailed = await host.Unsigned.GetAsync("/api/replies/failed");
+        using var anonymousRetry = await host.Unsigned.PostAsync($"/api/replies/{Guid.NewGuid()}/retry", null);
+        using var wrongKey = new HttpRequestMessage(HttpMethod.Get, $"/api/tickets/{ticketId}");
+        wrongKey.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sc_wrong");
+        using var wrongKeyResponse = await host.Unsigned.SendAsync(wrongKey);
+        using var withKey = await host.Http.GetAsync($"/api/tickets/{ticketId}");
+
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousTicket.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousFailed.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymousRetry.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongKeyResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+    }
+
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

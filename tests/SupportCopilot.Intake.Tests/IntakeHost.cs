@@ -25,6 +25,9 @@ internal sealed class IntakeHost : IAsyncDisposable
 {
     public const string GenericSecret = "generic-test-secret";
 
+    /// <summary>The bootstrap admin key; <see cref="Http"/> sends it, <see cref="Unsigned"/> does not.</summary>
+    public const string AdminApiKey = "sc_intake-tests-admin";
+
     private readonly WebApplication _app;
     private readonly TestDatabase _database;
 
@@ -34,12 +37,13 @@ internal sealed class IntakeHost : IAsyncDisposable
         _database = database;
         Address = address;
         Http = new HttpClient(new SignGenericWebhooks(app.Services.GetRequiredService<TimeProvider>())) { BaseAddress = address };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminApiKey);
         Unsigned = new HttpClient { BaseAddress = address };
     }
 
     public Uri Address { get; }
 
-    /// <summary>Signs generic webhooks with <see cref="GenericSecret"/>.</summary>
+    /// <summary>Signs generic webhooks with <see cref="GenericSecret"/> and calls the APIs with <see cref="AdminApiKey"/>.</summary>
     public HttpClient Http { get; }
 
     /// <summary>Sends requests as they are: no signature added.</summary>
@@ -73,6 +77,7 @@ internal sealed class IntakeHost : IAsyncDisposable
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Intake:Connectors:Generic:CallbackUrl"] = callbackUrl?.ToString(),
             ["Intake:Connectors:Generic:WebhookSecret"] = GenericSecret,
+            ["Auth:AdminApiKey"] = AdminApiKey,
         });
         if (settings is not null)
         {

@@ -31,8 +31,8 @@ public sealed class DecisionValidatorTests
     }
 
     [Fact]
-    public void An_agent_name_longer_than_a_hundred_characters_is_invalid() =>
-        Assert.False(new ApproveRequestValidator().Validate(new ApproveRequest(new string('a', 101), null)).IsValid);
+    public void An_agent_name_longer_than_an_email_address_can_be_is_invalid() =>
+        Assert.False(new ApproveRequestValidator().Validate(new ApproveRequest(new string('a', 255), null)).IsValid);
 
     [Theory]
     [InlineData("wrong_answer")]

@@ -43,13 +43,13 @@ public sealed class FailedRepliesApiTests
         Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
         var accepted = await retry.Content.ReadFromJsonAsync<JsonElement>(Token);
         Assert.Equal("retry_requested", accepted.GetProperty("status").GetString());
-        Assert.Equal("ana", accepted.GetProperty("requestedBy").GetString());
+        Assert.Equal(ReviewApp.AgentEmail, accepted.GetProperty("requestedBy").GetString());
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
         Assert.Equal("retry_requested", (await again.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         var requested = Assert.Single(await app.OutboxAsync<ReplyRetryRequested>());
-        Assert.Equal("ana", requested.RequestedBy);
+        Assert.Equal(ReviewApp.AgentEmail, requested.RequestedBy);
     }
 
     [Fact]

@@ -64,17 +64,18 @@ public sealed class ReviewApiTests
         var draft = await app.EnqueueAsync();
         var uri = new Uri($"/api/review/items/{draft.DraftId}/approve", UriKind.Relative);
 
-        var first = await app.Client.PostAsJsonAsync(uri, new { agent = "ana", text = (string?)null }, Token);
-        var second = await app.Client.PostAsJsonAsync(uri, new { agent = "bo", text = (string?)null }, Token);
+        using var other = await app.SignedInClientAsync("ops");
+        var first = await app.Client.PostAsJsonAsync(uri, new { text = (string?)null }, Token);
+        var second = await other.PostAsJsonAsync(uri, new { text = (string?)null }, Token);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var decided = await first.Content.ReadFromJsonAsync<JsonElement>(Token);
         Assert.Equal("approved", decided.GetProperty("decision").GetString());
-        Assert.Equal("ana", decided.GetProperty("decidedBy").GetString());
+        Assert.Equal(ReviewApp.AgentEmail, decided.GetProperty("decidedBy").GetString());
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         var conflict = await second.Content.ReadFromJsonAsync<JsonElement>(Token);
         Assert.Equal("approved", conflict.GetProperty("decision").GetString());
-        Assert.Equal("ana", Assert.Single(await app.CorrectionsAsync()).Agent);
+        Assert.Equal(ReviewApp.AgentEmail, Assert.Single(await app.CorrectionsAsync()).Agent);
     }
 
     [Fact]
@@ -116,12 +117,12 @@ public sealed class ReviewApiTests
         var draft = await app.EnqueueAsync();
 
         var response = await app.Client.PostAsJsonAsync(
-            new Uri($"/api/review/items/{draft.DraftId}/reject", UriKind.Relative), new { agent = "", reason = "other" }, Token);
+            new Uri($"/api/review/items/{draft.DraftId}/reject", UriKind.Relative), new { reason = "other", text = new string('x', 50_001) }, Token);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var errors = problem.GetProperty("errors");
-        Assert.True(errors.TryGetProperty("agent", out _));
+        Assert.True(errors.TryGetProperty("text", out _));
         Assert.True(errors.TryGetProperty("comment", out _));
         Assert.Empty(await app.CorrectionsAsync());
     }

@@ -25,6 +25,10 @@ internal sealed partial class ReviewApp : IAsyncDisposable
     private readonly TestDatabase _database;
     private readonly WebApplication _app;
 
+    public const string AdminApiKey = "sc_test-bootstrap-admin-key";
+    public const string Password = "correct horse battery staple";
+    public const string AgentEmail = "agent@example.com";
+
     private ReviewApp(TestDatabase database, WebApplication app, Uri address)
     {
         _database = database;
@@ -33,14 +37,17 @@ internal sealed partial class ReviewApp : IAsyncDisposable
         Client = NewClient();
     }
 
+    /// <summary>The account each role signs in with (created on start, password <see cref="Password"/>).</summary>
+    public static string EmailOf(string role) => role + "@example.com";
+
     public Uri Address { get; }
 
-    /// <summary>A browser-like client: keeps cookies, does not follow redirects on its own.</summary>
+    /// <summary>A browser-like client signed in as the agent <see cref="AgentEmail"/>: keeps cookies, does not follow redirects on its own.</summary>
     public HttpClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ReviewApp> StartAsync()
+    public static async Task<ReviewApp> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
@@ -50,7 +57,13 @@ internal sealed partial class ReviewApp : IAsyncDisposable
         {
             ["Database:Provider"] = nameof(DatabaseProvider.Sqlite),
             ["Database:DataDirectory"] = database.Settings.DataDirectory,
+            ["Auth:AdminApiKey"] = AdminApiKey,
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         builder.AddSupportCopilotDefaults("supportcopilot-review");
         builder.AddReviewService();
         builder.Services.AddSupportCopilotMessaging(builder.Configuration, ReviewService.AddConsumers);
@@ -59,7 +72,51 @@ internal sealed partial class ReviewApp : IAsyncDisposable
         app.MapSupportCopilotDefaults();
         app.MapReviewService();
         await app.StartAsync(TestContext.Current.CancellationToken);
-        return new ReviewApp(database, app, new Uri(app.Urls.First()));
+        var started = new ReviewApp(database, app, new Uri(app.Urls.First()));
+        await started.CreateAccountsAsync();
+        await started.SignInAsync(started.Client, AgentEmail);
+        return started;
+    }
+
+    /// <summary>A new browser-like client signed in with the account of <paramref name="role"/>.</summary>
+    public async Task<HttpClient> SignedInClientAsync(string role)
+    {
+        var client = NewClient();
+        await SignInAsync(client, EmailOf(role));
+        return client;
+    }
+
+    /// <summary>A client that sends <c>Authorization: Bearer</c> with <paramref name="key"/> (the bootstrap admin key by default).</summary>
+    public HttpClient ApiClient(string key = AdminApiKey)
+    {
+        var client = NewClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Signs in through the sign-in page as a browser does: fetch the form, post it with its antiforgery token.</summary>
+    public async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password = Password)
+    {
+        var token = TestContext.Current.CancellationToken;
+        var form = await client.GetStringAsync(new Uri("/review/signin", UriKind.Relative), token);
+        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = email,
+            ["Password"] = password,
+            ["__RequestVerificationToken"] = AntiforgeryToken(form),
+        });
+        var response = await client.PostAsync(new Uri("/review/signin", UriKind.Relative), content, token);
+        return response;
+    }
+
+    private async Task CreateAccountsAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Accounts.UserAccounts>();
+        foreach (var role in Hosting.Authentication.SupportCopilotRoles.All)
+        {
+            await users.CreateAsync(EmailOf(role), role, Password, "test", TestContext.Current.CancellationToken);
+        }
     }
 
     public HttpClient NewClient() => new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() })
@@ -83,7 +140,7 @@ internal sealed partial class ReviewApp : IAsyncDisposable
         await using var connection = await Database.OpenAsync(TestContext.Current.CancellationToken);
         var rows = await connection.QueryAsync<CorrectionRow>("""
             SELECT draft_id AS DraftId, final_text AS FinalText, decision AS Decision, reason AS Reason,
-                   comment AS Comment, agent AS Agent
+                   comment AS Comment, agent AS Agent, action AS Action
             FROM corrections
             """);
         return rows.AsList();

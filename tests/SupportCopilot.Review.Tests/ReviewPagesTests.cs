@@ -1,5 +1,4 @@
 using System.Net;
-using SupportCopilot.Review.Agents;
 using Xunit;
 
 namespace SupportCopilot.Review.Tests;
@@ -41,19 +40,20 @@ public sealed class ReviewPagesTests
         Assert.Contains("42%", html, StringComparison.Ordinal);
         Assert.Contains("billing/refund-policy.md#duplicate-charges", html, StringComparison.Ordinal);
         Assert.Contains("Refund policy", html, StringComparison.Ordinal);
-        Assert.Contains("Duplicate charges are refunded within 5 business days.", html, StringComparison.Ordinal);
+        // The words the draft shares with the passage are marked; "refunded" is not "refund".
+        Assert.Contains("<mark>Duplicate charges</mark> are refunded <mark>within</mark> 5 <mark>business days</mark>.", html, StringComparison.Ordinal);
         Assert.Contains("handler=Approve", html, StringComparison.Ordinal);
-        Assert.Contains("handler=Edit", html, StringComparison.Ordinal);
+        Assert.Contains("handler=Preview", html, StringComparison.Ordinal);
         Assert.Contains("handler=Reject", html, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_detail_page_escapes_html_in_the_ticket_and_the_draft()
+    public async Task The_detail_page_sanitises_the_ticket_html_and_escapes_everything_else()
     {
         await using var app = await ReviewApp.StartAsync();
         var draft = await app.EnqueueAsync(Drafts.NeedingReview(
             subject: "<img src=x onerror=alert(1)>",
-            body: "<script>alert('pwned')</script> and <b>bold</b>",
+            body: "<script>alert('pwned')</script> and <b>bold</b> <img src=x onerror=alert(2)> <a href=\"javascript:alert(3)\">link</a>",
             text: "Reply with <iframe src=evil>"));
 
         var html = await app.Client.GetStringAsync(new Uri($"/review/{draft.DraftId}", UriKind.Relative), Token);
@@ -61,9 +61,11 @@ public sealed class ReviewPagesTests
 
         Assert.DoesNotContain("<script>alert", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img src=x", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("onerror=alert(2)", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("javascript:", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<iframe", html, StringComparison.Ordinal);
-        Assert.DoesNotContain("<b>bold", html, StringComparison.Ordinal);
-        Assert.Contains("&lt;script&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("<b>bold</b>", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html, StringComparison.Ordinal);
         Assert.Contains("&lt;iframe", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<img src=x", queue, StringComparison.Ordinal);
     }
@@ -92,31 +94,45 @@ public sealed class ReviewPagesTests
         Assert.Equal(draft.DraftId, correction.DraftId);
         Assert.Equal("approved", correction.Decision);
         Assert.Equal(draft.Text, correction.FinalText);
-        Assert.Equal(AgentIdentity.DefaultName, correction.Agent);
+        Assert.Equal(ReviewApp.AgentEmail, correction.Agent);
         var queue = await app.Client.GetStringAsync(new Uri("/review", UriKind.Relative), Token);
         Assert.Contains("Approved: the draft goes to the customer as it was.", queue, StringComparison.Ordinal);
         Assert.Contains("0 pending", queue, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task The_agent_name_is_remembered_and_labels_the_correction()
+    public async Task The_signed_in_person_labels_the_correction()
     {
         await using var app = await ReviewApp.StartAsync();
         var draft = await app.EnqueueAsync();
-        var queue = await app.Client.GetStringAsync(new Uri("/review", UriKind.Relative), Token);
-        using var saveName = new FormUrlEncodedContent(new Dictionary<string, string>
+        using var ops = await app.SignedInClientAsync("ops");
+        var page = await ops.GetStringAsync(new Uri($"/review/{draft.DraftId}", UriKind.Relative), Token);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["agent"] = "ana",
-            ["__RequestVerificationToken"] = ReviewApp.AntiforgeryToken(queue),
+            ["Text"] = "Refunded, Jane. Sorry about that!",
+            ["__RequestVerificationToken"] = ReviewApp.AntiforgeryToken(page),
         });
-        var saved = await app.Client.PostAsync(new Uri("/review?handler=Agent", UriKind.Relative), saveName, Token);
-        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+
+        var response = await ops.PostAsync(new Uri($"/review/{draft.DraftId}?handler=Edit", UriKind.Relative), form, Token);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var correction = Assert.Single(await app.CorrectionsAsync());
+        Assert.Equal("ops@example.com", correction.Agent);
+        Assert.Equal("edited", correction.Decision);
+        Assert.Equal("Refunded, Jane. Sorry about that!", correction.FinalText);
+    }
+
+    [Fact]
+    public async Task Editing_from_the_page_records_the_signed_in_agent()
+    {
+        await using var app = await ReviewApp.StartAsync();
+        var draft = await app.EnqueueAsync();
 
         var response = await PostFormAsync(app, draft.DraftId, "Edit", new() { ["Text"] = "Refunded, Jane. Sorry about that!" });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var correction = Assert.Single(await app.CorrectionsAsync());
-        Assert.Equal("ana", correction.Agent);
+        Assert.Equal(ReviewApp.AgentEmail, correction.Agent);
         Assert.Equal("edited", correction.Decision);
         Assert.Equal("Refunded, Jane. Sorry about that!", correction.FinalText);
     }

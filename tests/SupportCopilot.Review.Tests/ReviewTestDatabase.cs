@@ -98,6 +98,8 @@ internal sealed class CorrectionRow
 
     public string Agent { get; init; } = string.Empty;
 
+    public string? Action { get; init; }
+
     public DateTimeOffset DecidedAt { get; init; }
 
     public double ReviewSeconds { get; init; }

@@ -23,8 +23,12 @@ internal sealed class AllServicesHost : IAsyncDisposable
         _app = app;
         _database = database;
         Http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminApiKey);
     }
 
+    public const string AdminApiKey = "sc_all-services-admin";
+
+    /// <summary>Calls the host with the bootstrap admin key.</summary>
     public HttpClient Http { get; }
 
     public IServiceProvider Services => _app.Services;
@@ -44,6 +48,7 @@ internal sealed class AllServicesHost : IAsyncDisposable
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Review:QueueDepthInterval"] = "00:00:00.100",
             ["Intake:Connectors:Generic:AllowUnsignedFromLoopback"] = "true",
+            ["Auth:AdminApiKey"] = AdminApiKey,
         });
         builder.AddSupportCopilotDefaults("supportcopilot-standalone");
         builder.AddIntakeService();

@@ -1,3 +1,5 @@
+using SupportCopilot.Hosting.Authentication;
+
 namespace SupportCopilot.Intake.Replies;
 
 /// <summary>
@@ -14,14 +16,16 @@ internal static class FailedRepliesEndpoints
             .WithName("ListFailedReplies")
             .WithTags("Replies")
             .WithSummary("Replies whose delivery failed, oldest first (at most 500)")
-            .Produces<IReadOnlyList<FailedReply>>();
+            .Produces<IReadOnlyList<FailedReply>>()
+            .RequireAuthorization(AuthPolicies.Agent);
         app.MapPost("/api/replies/{draftId:guid}/retry", RetryAsync)
             .WithName("RetryFailedReply")
             .WithTags("Replies")
             .WithSummary("Deliver a failed reply again")
             .Produces<RetryAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(AuthPolicies.Agent);
     }
 
     internal sealed record RetryAccepted(Guid DraftId, string Status);

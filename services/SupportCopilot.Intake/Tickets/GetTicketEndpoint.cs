@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using SupportCopilot.Contracts;
+using SupportCopilot.Hosting.Authentication;
 
 namespace SupportCopilot.Intake.Tickets;
 
@@ -25,7 +26,8 @@ internal static class GetTicketEndpoint
             .WithTags("Tickets")
             .WithSummary("A ticket with its status, draft, citations and reply")
             .Produces<TicketView>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(AuthPolicies.Agent);
 
     private static async Task<IResult> HandleAsync(Guid ticketId, IntakeDatabase database, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using SupportCopilot.Contracts;
 using SupportCopilot.Data;
 using SupportCopilot.Hosting;
+using SupportCopilot.Review.Accounts;
 using SupportCopilot.Review.Database;
 using SupportCopilot.Review.Items;
 
@@ -11,6 +12,9 @@ internal enum DecisionOutcome
     Decided,
     NotFound,
     AlreadyDecided,
+
+    /// <summary>Another agent holds the item's claim lease; <see cref="DecisionResult.DecidedBy"/> names them.</summary>
+    HeldByOther,
 }
 
 /// <summary>What became of a decision; for <see cref="DecisionOutcome.AlreadyDecided"/> the earlier decision.</summary>
@@ -22,24 +26,30 @@ internal sealed record DecisionResult(DecisionOutcome Outcome, Guid DraftId, str
 /// pending, and only that one writes a correction and a message.
 /// </summary>
 internal sealed partial class DecisionHandler(
-    ReviewDatabase database, TimeProvider time, SupportCopilotMetrics? metrics = null, ILogger<DecisionHandler>? logger = null)
+    ReviewDatabase database,
+    TimeProvider time,
+    SupportCopilotMetrics? metrics = null,
+    ILogger<DecisionHandler>? logger = null,
+    AuditLog? audit = null)
 {
     private const string SelectItem = """
         SELECT ticket_id AS TicketId, draft_text AS DraftText, queued_at AS QueuedAt, status AS Status,
-               decided_at AS DecidedAt, decided_by AS DecidedBy
+               decided_at AS DecidedAt, decided_by AS DecidedBy, claimed_by AS ClaimedBy, claim_expires_at AS ClaimExpiresAt
         FROM review_items WHERE draft_id = @DraftId
         """;
 
+    // A live lease held by someone else blocks the decision; an expired one does not.
     private const string MarkDecided = """
-        UPDATE review_items SET status = @Status, decided_at = @DecidedAt, decided_by = @Agent
+        UPDATE review_items SET status = @Status, decided_at = @DecidedAt, decided_by = @Agent, claimed_by = NULL, claim_expires_at = NULL
         WHERE draft_id = @DraftId AND status = 'pending'
+          AND (claimed_by IS NULL OR claimed_by = @Agent OR claim_expires_at <= @DecidedAt)
         """;
 
     private const string InsertCorrection = """
         INSERT INTO corrections (
-            correction_id, draft_id, ticket_id, draft_text, final_text, decision, reason, comment, agent, decided_at, review_seconds)
+            correction_id, draft_id, ticket_id, draft_text, final_text, decision, reason, comment, agent, decided_at, review_seconds, action)
         VALUES (
-            @CorrectionId, @DraftId, @TicketId, @DraftText, @FinalText, @Decision, @Reason, @Comment, @Agent, @DecidedAt, @ReviewSeconds)
+            @CorrectionId, @DraftId, @TicketId, @DraftText, @FinalText, @Decision, @Reason, @Comment, @Agent, @DecidedAt, @ReviewSeconds, @Action)
         """;
 
     /// <summary>Approves as is, or sends <see cref="ApproveRequest.Text"/> when it differs from the draft. Validate first.</summary>
@@ -73,9 +83,48 @@ internal sealed partial class DecisionHandler(
         return DecideAsync(
             draftId,
             agent,
-            _ => new Pending(ReviewStatus.Rejected, null, request.Reason, comment),
+            _ => new Pending(ReviewStatus.Rejected, Rewrite(request.Text), request.Reason, comment),
             async (transaction, item, pending, decidedAt) => await transaction.PublishAsync(
                 new DraftRejected(draftId, item.TicketId, pending.Reason!, pending.Comment, agent, decidedAt),
+                cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Hands the ticket to a person outside the queue: nothing is sent, the correction is a reject
+    /// for <c>needs_escalation</c> marked <see cref="DecisionActions.Escalated"/>. Validate first.
+    /// </summary>
+    public Task<DecisionResult> EscalateAsync(Guid draftId, EscalateRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var agent = request.Agent!.Trim();
+        var comment = string.IsNullOrWhiteSpace(request.Comment) ? null : request.Comment.Trim();
+        return DecideAsync(
+            draftId,
+            agent,
+            _ => new Pending(ReviewStatus.Rejected, null, RejectReasons.NeedsEscalation, comment, DecisionActions.Escalated),
+            async (transaction, item, pending, decidedAt) => await transaction.PublishAsync(
+                new DraftRejected(draftId, item.TicketId, RejectReasons.NeedsEscalation, pending.Comment, agent, decidedAt),
+                cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends the customer a question instead of the draft. The correction keeps the question as the
+    /// final text, marked <see cref="DecisionActions.ClarifyingQuestion"/> so data sets can tell it
+    /// from an answer. Validate first.
+    /// </summary>
+    public Task<DecisionResult> ClarifyAsync(Guid draftId, ClarifyRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var agent = request.Agent!.Trim();
+        var question = Normalize(request.Question!);
+        return DecideAsync(
+            draftId,
+            agent,
+            _ => new Pending(ReviewStatus.Edited, question, null, null, DecisionActions.ClarifyingQuestion),
+            async (transaction, item, pending, decidedAt) => await transaction.PublishAsync(
+                new ReplyApproved(draftId, item.TicketId, question, true, agent, decidedAt),
                 cancellationToken),
             cancellationToken);
     }
@@ -99,15 +148,22 @@ internal sealed partial class DecisionHandler(
             return new DecisionResult(DecisionOutcome.AlreadyDecided, draftId, item.Status, item.DecidedAt, item.DecidedBy);
         }
 
-        var pending = decide(item);
         var decidedAt = time.GetUtcNow();
+        if (item.IsHeldByOther(agent, decidedAt))
+        {
+            return new DecisionResult(DecisionOutcome.HeldByOther, draftId, null, item.ClaimExpiresAt, item.ClaimedBy);
+        }
+
+        var pending = decide(item);
         var changed = await transaction.ExecuteAsync(
             MarkDecided, new { DraftId = draftId, pending.Status, DecidedAt = decidedAt, Agent = agent }, cancellationToken);
         if (changed == 0)
         {
-            // Another agent decided between our read and our update; read what they decided.
+            // Another agent decided or claimed it between our read and our update; read what they did.
             var winner = await transaction.QuerySingleOrDefaultAsync<ItemState>(SelectItem, new { DraftId = draftId }, cancellationToken);
-            return new DecisionResult(DecisionOutcome.AlreadyDecided, draftId, winner?.Status, winner?.DecidedAt, winner?.DecidedBy);
+            return winner is { Status: ReviewStatus.Pending }
+                ? new DecisionResult(DecisionOutcome.HeldByOther, draftId, null, winner.ClaimExpiresAt, winner.ClaimedBy)
+                : new DecisionResult(DecisionOutcome.AlreadyDecided, draftId, winner?.Status, winner?.DecidedAt, winner?.DecidedBy);
         }
 
         await transaction.ExecuteAsync(
@@ -125,11 +181,18 @@ internal sealed partial class DecisionHandler(
                 Agent = agent,
                 DecidedAt = decidedAt,
                 ReviewSeconds = Math.Max(0, (decidedAt - item.QueuedAt).TotalSeconds),
+                pending.Action,
             },
             cancellationToken);
         await publish(transaction, item, pending, decidedAt);
         await transaction.CommitAsync(cancellationToken);
         metrics?.ReviewDecided(pending.Status, decidedAt - item.QueuedAt);
+        if (audit is not null)
+        {
+            await audit.RecordAsync(
+                "draft." + (pending.Action ?? pending.Status), draftId.ToString(), pending.Reason is null ? null : "reason=" + pending.Reason, cancellationToken);
+        }
+
         if (logger is not null)
         {
             using (logger.BeginScope("TicketId:{TicketId} DraftId:{DraftId}", item.TicketId, draftId))
@@ -147,7 +210,9 @@ internal sealed partial class DecisionHandler(
     // Browsers post textareas with CRLF line ends; a draft the agent did not touch is not an edit.
     private static string Normalize(string text) => text.ReplaceLineEndings("\n").Trim();
 
-    private sealed record Pending(string Status, string? FinalText, string? Reason, string? Comment);
+    private static string? Rewrite(string? text) => string.IsNullOrWhiteSpace(text) ? null : Normalize(text);
+
+    private sealed record Pending(string Status, string? FinalText, string? Reason, string? Comment, string? Action = null);
 
     private sealed class ItemState
     {
@@ -162,5 +227,12 @@ internal sealed partial class DecisionHandler(
         public DateTimeOffset? DecidedAt { get; init; }
 
         public string? DecidedBy { get; init; }
+
+        public string? ClaimedBy { get; init; }
+
+        public DateTimeOffset? ClaimExpiresAt { get; init; }
+
+        public bool IsHeldByOther(string agent, DateTimeOffset now) =>
+            ClaimedBy is not null && ClaimedBy != agent && ClaimExpiresAt > now;
     }
 }

@@ -8,8 +8,25 @@ namespace SupportCopilot.Review.Decisions;
 /// </summary>
 internal sealed record ApproveRequest(string? Agent, string? Text);
 
-/// <summary>Reject a draft with a reason code; <see cref="Comment"/> is required for <c>other</c>.</summary>
-internal sealed record RejectRequest(string? Agent, string? Reason, string? Comment);
+/// <summary>
+/// Reject a draft with a reason code; <see cref="Comment"/> is required for <c>other</c>.
+/// <see cref="Text"/> is the answer the agent would have given instead: nothing is sent, but the
+/// correction keeps it as its final text, so preference data can pair it with the rejected draft.
+/// </summary>
+internal sealed record RejectRequest(string? Agent, string? Reason, string? Comment, string? Text = null);
+
+/// <summary>Hand the ticket to someone outside the queue (a specialist, a manager); nothing is sent.</summary>
+internal sealed record EscalateRequest(string? Agent, string? Comment);
+
+/// <summary>Ask the customer a question instead of answering; the question is sent as the reply.</summary>
+internal sealed record ClarifyRequest(string? Agent, string? Question);
+
+/// <summary>What a correction's <c>action</c> column says beyond its decision.</summary>
+internal static class DecisionActions
+{
+    public const string Escalated = "escalated";
+    public const string ClarifyingQuestion = "clarifying_question";
+}
 
 /// <summary>Why an agent rejected a draft; the codes are what the correction data sets group by.</summary>
 internal static class RejectReasons
@@ -34,7 +51,7 @@ internal static class RejectReasons
 
 internal static class DecisionLimits
 {
-    public const int AgentLength = 100;
+    public const int AgentLength = 254;
     public const int TextLength = 50_000;
     public const int CommentLength = 2_000;
 }
@@ -64,5 +81,26 @@ internal sealed class RejectRequestValidator : AbstractValidator<RejectRequest>
             .NotEmpty().WithMessage("Say why when the reason is 'other'.")
             .When(r => r.Reason == RejectReasons.Other);
         RuleFor(r => r.Comment).MaximumLength(DecisionLimits.CommentLength);
+        RuleFor(r => r.Text).MaximumLength(DecisionLimits.TextLength);
+    }
+}
+
+internal sealed class EscalateRequestValidator : AbstractValidator<EscalateRequest>
+{
+    public EscalateRequestValidator()
+    {
+        RuleFor(r => r.Agent).NotEmpty().MaximumLength(DecisionLimits.AgentLength);
+        RuleFor(r => r.Comment).MaximumLength(DecisionLimits.CommentLength);
+    }
+}
+
+internal sealed class ClarifyRequestValidator : AbstractValidator<ClarifyRequest>
+{
+    public ClarifyRequestValidator()
+    {
+        RuleFor(r => r.Agent).NotEmpty().MaximumLength(DecisionLimits.AgentLength);
+        RuleFor(r => r.Question)
+            .NotEmpty().WithMessage("Write the question to ask the customer.")
+            .MaximumLength(DecisionLimits.CommentLength);
     }
 }

@@ -2,20 +2,9 @@ using System.Globalization;
 using FluentValidation;
 using Microsoft.Extensions.Options;
 using SupportCopilot.Hosting;
+using SupportCopilot.Hosting.Authentication;
 
 namespace SupportCopilot.Review.Exports;
-
-/// <summary>Knobs of the exporter's HTTP endpoint, bound from <c>Review:Exports</c>.</summary>
-internal sealed class ExportSettings
-{
-    public const string SectionName = "Review:Exports";
-
-    /// <summary>
-    /// The endpoint hands out every ticket and answer; until agent sign-in and the <c>ops</c> role
-    /// exist (a later issue) it answers 403 unless this is set, for a host no one else can reach.
-    /// </summary>
-    public bool AllowUnauthenticated { get; set; }
-}
 
 /// <summary>
 /// <c>GET /api/review/exports/{format}</c> streams a data set (the rows <c>copilot export</c> writes,
@@ -28,21 +17,21 @@ internal static class ExportEndpoints
 {
     public static IServiceCollection AddExports(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ExportSettings>().Bind(configuration.GetSection(ExportSettings.SectionName));
         services.AddScoped<CorrectionExporter>();
         return services;
     }
 
     public static void MapExportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/review/exports/{format}", ExportAsync);
-        app.MapGet("/api/review/exports/{format}/manifest", ManifestAsync);
+        // Exports hand out every ticket and answer: ops and admins only.
+        app.MapGet("/api/review/exports/{format}", ExportAsync).RequireAuthorization(AuthPolicies.Ops);
+        app.MapGet("/api/review/exports/{format}/manifest", ManifestAsync).RequireAuthorization(AuthPolicies.Ops);
     }
 
     private static async Task<IResult> ExportAsync(
-        string format, HttpContext http, CorrectionExporter exporter, IOptions<ExportSettings> settings, CancellationToken cancellationToken)
+        string format, HttpContext http, CorrectionExporter exporter, CancellationToken cancellationToken)
     {
-        var (request, part, problem) = await ReadAsync(format, http, settings.Value, cancellationToken);
+        var (request, part, problem) = await ReadAsync(format, http, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -61,9 +50,9 @@ internal static class ExportEndpoints
     }
 
     private static async Task<IResult> ManifestAsync(
-        string format, HttpContext http, CorrectionExporter exporter, IOptions<ExportSettings> settings, CancellationToken cancellationToken)
+        string format, HttpContext http, CorrectionExporter exporter, CancellationToken cancellationToken)
     {
-        var (request, _, problem) = await ReadAsync(format, http, settings.Value, cancellationToken, manifest: true);
+        var (request, _, problem) = await ReadAsync(format, http, cancellationToken, manifest: true);
         if (problem is not null)
         {
             return problem;
@@ -78,19 +67,8 @@ internal static class ExportEndpoints
     }
 
     private static async Task<(ExportRequest? Request, ExportPart Part, IResult? Problem)> ReadAsync(
-        string format, HttpContext http, ExportSettings settings, CancellationToken cancellationToken, bool manifest = false)
+        string format, HttpContext http, CancellationToken cancellationToken, bool manifest = false)
     {
-        if (!settings.AllowUnauthenticated)
-        {
-            return (null, default, Results.Problem(
-                statusCode: StatusCodes.Status403Forbidden,
-                title: "Exports are disabled on this host.",
-                detail: "The export endpoint hands out every ticket and answer, and the Review service has no sign-in yet " +
-                        "(the ops role comes with agent accounts). Use `copilot export` on a machine with database access, " +
-                        $"or set {ExportSettings.SectionName.Replace(":", "__", StringComparison.Ordinal)}__AllowUnauthenticated=true " +
-                        "on a host no one else can reach."));
-        }
-
         var q = http.Request.Query;
         var query = new ExportQuery(
             format, q["since"], q["until"], q["connector"], q["decision"], q["minEditDistance"], q["split"], q["part"], q["redact"],

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FluentValidation;
 using SupportCopilot.Hosting;
-using SupportCopilot.Review.Agents;
+using SupportCopilot.Hosting.Authentication;
 using SupportCopilot.Review.Decisions;
 using SupportCopilot.Review.Items;
 
@@ -19,15 +19,17 @@ internal static class FailedRepliesEndpoints
             .WithName("ListReviewFailedReplies")
             .WithTags("Review")
             .WithSummary("Replies Intake could not deliver and those being retried, newest failure first (at most 500)")
-            .Produces<IReadOnlyList<FailedReplyResponse>>();
+            .Produces<IReadOnlyList<FailedReplyResponse>>()
+            .RequireAuthorization(AuthPolicies.Agent);
         app.MapPost("/api/review/failed-replies/{draftId:guid}/retry", RetryAsync)
             .WithName("RetryReviewFailedReply")
             .WithTags("Review")
-            .WithSummary("Ask Intake to deliver a failed reply again; an optional JSON body {\"agent\": \"…\"} names who asked")
+            .WithSummary("Ask Intake to deliver a failed reply again; the signed-in agent or API key is recorded as who asked")
             .Produces<RetryResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(AuthPolicies.Agent);
     }
 
     private static async Task<IResult> ListAsync(FailedReplyQueries queries, CancellationToken cancellationToken)
@@ -39,7 +41,7 @@ internal static class FailedRepliesEndpoints
     private static async Task<IResult> RetryAsync(
         Guid draftId, HttpRequest request, RetryFailedReplyHandler handler, CancellationToken cancellationToken)
     {
-        var agent = AgentIdentity.Current(request);
+        var agent = request.HttpContext.User.Identity!.Name!;
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             if (!request.HasJsonContentType())
@@ -65,7 +67,6 @@ internal static class FailedRepliesEndpoints
                     return ValidationProblems.From(validation);
                 }
 
-                agent = body.Agent?.Trim() is { Length: > 0 } named ? named : agent;
             }
         }
 
@@ -93,7 +94,7 @@ internal static class FailedRepliesEndpoints
     };
 }
 
-/// <summary>Who asks for the retry; without it, the agent cookie (or <c>agent</c>) is used.</summary>
+/// <summary>An older body shape, still accepted and validated; who asked is whoever is signed in.</summary>
 internal sealed record RetryRequest(string? Agent);
 
 internal sealed class RetryRequestValidator : AbstractValidator<RetryRequest>

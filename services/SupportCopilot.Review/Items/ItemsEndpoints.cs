@@ -2,6 +2,8 @@ using FluentValidation;
 using Microsoft.Extensions.Options;
 using SupportCopilot.Contracts;
 using SupportCopilot.Hosting;
+using SupportCopilot.Hosting.Authentication;
+using SupportCopilot.Review.Queue;
 
 namespace SupportCopilot.Review.Items;
 
@@ -10,19 +12,30 @@ internal static class ItemsEndpoints
 {
     public static void MapItemsEndpoints(this IEndpointRouteBuilder app)
     {
+        app.MapGet("/api/review/queue/version", VersionAsync)
+            .WithName("GetReviewQueueVersion")
+            .WithTags("Review")
+            .WithSummary("A fingerprint of the queue that changes when an item arrives, is claimed or is decided (the page polls it)")
+            .Produces<QueueVersion>()
+            .RequireAuthorization(AuthPolicies.Agent);
         app.MapGet("/api/review/items", ListAsync)
             .WithName("ListReviewItems")
             .WithTags("Review")
             .WithSummary("Review items, oldest first, filtered by status")
             .Produces<ItemListResponse>()
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .RequireAuthorization(AuthPolicies.Agent);
         app.MapGet("/api/review/items/{draftId:guid}", GetAsync)
             .WithName("GetReviewItem")
             .WithTags("Review")
             .WithSummary("One review item with its ticket, draft and sources")
             .Produces<ItemResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(AuthPolicies.Agent);
     }
+
+    private static async Task<IResult> VersionAsync(QueueQueries queue, CancellationToken cancellationToken) =>
+        Results.Ok(await queue.VersionAsync(cancellationToken));
 
     private static async Task<IResult> ListAsync(
         string? status,

@@ -12,7 +12,8 @@ internal sealed class ReviewItem
         subject AS Subject, body AS Body, customer_email AS CustomerEmail, customer_name AS CustomerName,
         language AS Language, received_at AS ReceivedAt, draft_text AS DraftText, citations AS CitationsJson,
         confidence AS Confidence, reasons AS ReasonsJson, drafter AS Drafter, queued_at AS QueuedAt,
-        status AS Status, decided_at AS DecidedAt, decided_by AS DecidedBy
+        status AS Status, decided_at AS DecidedAt, decided_by AS DecidedBy, claimed_by AS ClaimedBy,
+        claim_expires_at AS ClaimExpiresAt, category AS Category, brand AS Brand, priority AS Priority, insights AS InsightsJson
         """;
 
     public Guid DraftId { get; init; }
@@ -53,6 +54,23 @@ internal sealed class ReviewItem
 
     public string? DecidedBy { get; init; }
 
+    public string? ClaimedBy { get; init; }
+
+    public DateTimeOffset? ClaimExpiresAt { get; init; }
+
+    public string? Category { get; init; }
+
+    public string? Brand { get; init; }
+
+    public long Priority { get; init; }
+
+    public string? InsightsJson { get; init; }
+
+    public DraftInsights? Insights => InsightsJson is null ? null : ReviewJson.Read<DraftInsights>(InsightsJson);
+
+    /// <summary>Who holds a live claim lease at <paramref name="now"/>; null when the item is free.</summary>
+    public string? HolderAt(DateTimeOffset now) => ClaimedBy is not null && ClaimExpiresAt > now ? ClaimedBy : null;
+
     public IReadOnlyList<Citation> Citations => ReviewJson.ReadCitations(CitationsJson);
 
     public IReadOnlyList<string> Reasons => ReviewJson.ReadReasons(ReasonsJson);
@@ -78,6 +96,8 @@ internal static class ReviewJson
 
     public static IReadOnlyList<Citation> ReadCitations(string json) =>
         JsonSerializer.Deserialize<List<Citation>>(json, Options) ?? [];
+
+    public static T? Read<T>(string json) => JsonSerializer.Deserialize<T>(json, Options);
 
     public static IReadOnlyList<string> ReadReasons(string json) =>
         JsonSerializer.Deserialize<List<string>>(json, Options) ?? [];

@@ -1,3 +1,4 @@
+using Dapper;
 using SupportCopilot.Contracts;
 using SupportCopilot.Hosting;
 using SupportCopilot.Review.Database;
@@ -13,12 +14,34 @@ internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider 
     private const string InsertItem = """
         INSERT INTO review_items (
             draft_id, ticket_id, connector, external_id, subject, body, customer_email, customer_name,
-            language, received_at, draft_text, citations, confidence, reasons, drafter, queued_at, status)
+            language, received_at, draft_text, citations, confidence, reasons, drafter, queued_at, status,
+            category, priority, insights)
         VALUES (
             @DraftId, @TicketId, @Connector, @ExternalId, @Subject, @Body, @CustomerEmail, @CustomerName,
-            @Language, @ReceivedAt, @DraftText, @Citations, @Confidence, @Reasons, @Drafter, @QueuedAt, 'pending')
+            @Language, @ReceivedAt, @DraftText, @Citations, @Confidence, @Reasons, @Drafter, @QueuedAt, 'pending',
+            @Category, @Priority, @Insights)
         ON CONFLICT (draft_id) DO NOTHING
         """;
+
+    private const string InsertAutoSent = """
+        INSERT INTO auto_sent_drafts (draft_id, connector, category, confidence, drafted_at)
+        VALUES (@DraftId, @Connector, @Category, @Confidence, @DraftedAt)
+        ON CONFLICT (draft_id) DO NOTHING
+        """;
+
+    private const string InsertReason = "INSERT INTO review_item_reasons (draft_id, code) VALUES (@DraftId, @Code) ON CONFLICT DO NOTHING";
+
+    /// <summary>
+    /// Guarded topics (billing, legal, security, privacy, hostile or churning customers) and unhappy
+    /// customers come first: they cost most when they wait.
+    /// </summary>
+    public static int PriorityOf(DraftReady draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        var guarded = draft.Reasons.Any(r => r.StartsWith("guarded:", StringComparison.Ordinal));
+        var unhappy = string.Equals(draft.Insights?.Sentiment, "negative", StringComparison.OrdinalIgnoreCase);
+        return guarded || unhappy ? 1 : 0;
+    }
 
     /// <summary>
     /// True when the draft was queued now; false when it is sent automatically, or when this
@@ -29,6 +52,12 @@ internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider 
         ArgumentNullException.ThrowIfNull(draft);
         if (draft.AutoSend)
         {
+            // Not queued, only counted: the metrics page needs the auto-send rate.
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                InsertAutoSent,
+                new { draft.DraftId, draft.Ticket.Connector, draft.Insights?.Category, draft.Confidence, draft.DraftedAt },
+                cancellationToken: cancellationToken));
             return false;
         }
 
@@ -52,7 +81,8 @@ internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider 
                 ticket.Body,
                 CustomerEmail = ticket.Customer.Email,
                 CustomerName = ticket.Customer.Name,
-                ticket.Language,
+                // Drafting's detected language beats the helpdesk's label when it has one.
+                Language = draft.Insights?.Language is { Length: > 0 } detected ? detected : ticket.Language,
                 ticket.ReceivedAt,
                 DraftText = draft.Text,
                 Citations = ReviewJson.Write(draft.Citations),
@@ -60,10 +90,18 @@ internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider 
                 Reasons = ReviewJson.Write(draft.Reasons),
                 draft.Drafter,
                 QueuedAt = queuedAt,
+                draft.Insights?.Category,
+                Priority = PriorityOf(draft),
+                Insights = draft.Insights is null ? null : ReviewJson.Write(draft.Insights),
             },
             cancellationToken) == 1;
         if (inserted)
         {
+            foreach (var code in draft.Reasons.Distinct(StringComparer.Ordinal))
+            {
+                await transaction.ExecuteAsync(InsertReason, new { draft.DraftId, Code = code }, cancellationToken);
+            }
+
             await transaction.PublishAsync(new DraftQueuedForReview(draft.DraftId, ticket.TicketId, queuedAt), cancellationToken);
         }
 

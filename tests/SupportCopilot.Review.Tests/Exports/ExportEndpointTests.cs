@@ -13,6 +13,7 @@ using SupportCopilot.Review.Database;
 using SupportCopilot.Review.Decisions;
 using SupportCopilot.Review.Queue;
 using SupportCopilot.Testing;
+using SupportCopilot.Hosting.Authentication;
 using Xunit;
 
 namespace SupportCopilot.Review.Tests.Exports;
@@ -21,17 +22,24 @@ public sealed class ExportEndpointTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Exports_are_refused_with_a_reason_until_allowed()
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("not-a-key", HttpStatusCode.Unauthorized)]
+    [InlineData(ExportApp.AgentKey, HttpStatusCode.Forbidden)]
+    [InlineData(ExportApp.OpsKey, HttpStatusCode.OK)]
+    [InlineData(ExportApp.AdminKey, HttpStatusCode.OK)]
+    public async Task Exports_need_the_ops_role(string? key, HttpStatusCode expected)
     {
         await using var app = await ExportApp.StartAsync(allow: false);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/api/review/exports/sft", UriKind.Relative));
+        if (key is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
 
-        var response = await app.Client.GetAsync(new Uri("/api/review/exports/sft", UriKind.Relative), Token);
-        var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Token);
+        var response = await app.Client.SendAsync(request, Token);
 
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("AllowUnauthenticated", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]
@@ -80,17 +88,25 @@ public sealed class ExportEndpointTests
         }
     }
 
-    /// <summary>The Review service in this process with exports allowed or not.</summary>
+    /// <summary>The Review service in this process; with <c>allow</c> its client sends an ops key.</summary>
     private sealed class ExportApp : IAsyncDisposable
     {
+        public const string AdminKey = "sc_export-tests-admin";
+        public const string OpsKey = "sc_export-tests-ops";
+        public const string AgentKey = "sc_export-tests-agent";
+
         private readonly TestDatabase _database;
         private readonly WebApplication _app;
 
-        private ExportApp(TestDatabase database, WebApplication app)
+        private ExportApp(TestDatabase database, WebApplication app, bool allow)
         {
             _database = database;
             _app = app;
             Client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
+            if (allow)
+            {
+                Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", OpsKey);
+            }
         }
 
         public HttpClient Client { get; }
@@ -105,16 +121,17 @@ public sealed class ExportEndpointTests
             {
                 ["Database:Provider"] = nameof(DatabaseProvider.Sqlite),
                 ["Database:DataDirectory"] = database.Settings.DataDirectory,
-                ["Review:Exports:AllowUnauthenticated"] = allow ? "true" : "false",
+                ["Auth:AdminApiKey"] = AdminKey,
             });
             builder.AddSupportCopilotDefaults("supportcopilot-review");
             builder.AddReviewService();
+            builder.Services.AddSingleton<IApiKeyStore>(new FixedKeys());
             builder.Services.AddSupportCopilotMessaging(builder.Configuration, ReviewService.AddConsumers);
             var app = builder.Build();
             app.MapSupportCopilotDefaults();
             app.MapReviewService();
             await app.StartAsync(Token);
-            return new ExportApp(database, app);
+            return new ExportApp(database, app, allow);
         }
 
         public async Task SeedAsync(int approved)
@@ -139,5 +156,15 @@ public sealed class ExportEndpointTests
             await _app.DisposeAsync();
             await _database.DisposeAsync();
         }
+    }
+
+    /// <summary>An ops and an agent key, as if an admin had issued them.</summary>
+    private sealed class FixedKeys : IApiKeyStore
+    {
+        public ValueTask<ApiKeyOwner?> FindAsync(string keyHash, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(
+                keyHash == ApiKeys.Hash(ExportApp.OpsKey) ? new ApiKeyOwner("ops", "ops key", SupportCopilotRoles.Ops)
+                : keyHash == ApiKeys.Hash(ExportApp.AgentKey) ? new ApiKeyOwner("agent", "agent key", SupportCopilotRoles.Agent)
+                : null);
     }
 }

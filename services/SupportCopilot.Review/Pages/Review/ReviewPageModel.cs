@@ -2,16 +2,16 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
-using SupportCopilot.Review.Agents;
-using SupportCopilot.Review.Decisions;
+using SupportCopilot.Hosting.Authentication;
 
 namespace SupportCopilot.Review.Pages.Review;
 
-/// <summary>What every review page has: the agent's name, the flash message, strict response headers.</summary>
+/// <summary>What every review page has: the signed-in agent, the flash message, strict response headers.</summary>
 internal abstract class ReviewPageModel(IOptions<ReviewSettings> settings, TimeProvider time) : PageModel
 {
     private const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; " +
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     [TempData]
     public string? Message { get; set; }
@@ -19,7 +19,12 @@ internal abstract class ReviewPageModel(IOptions<ReviewSettings> settings, TimeP
     [TempData]
     public string? MessageKind { get; set; }
 
-    public string AgentName { get; private set; } = AgentIdentity.DefaultName;
+    /// <summary>Who is signed in; decisions and corrections record this name.</summary>
+    public string AgentName => User.Identity?.IsAuthenticated == true ? User.Identity.Name ?? string.Empty : string.Empty;
+
+    public bool IsSignedIn => User.Identity?.IsAuthenticated == true;
+
+    public bool HasRole(string least) => SupportCopilotRoles.AtLeast(least).Any(User.IsInRole);
 
     protected ReviewSettings Settings => settings.Value;
 
@@ -28,30 +33,12 @@ internal abstract class ReviewPageModel(IOptions<ReviewSettings> settings, TimeP
     public override void OnPageHandlerExecuting(PageHandlerExecutingContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        AgentName = AgentIdentity.Current(Request);
         var headers = Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
         base.OnPageHandlerExecuting(context);
-    }
-
-    /// <summary>The "working as" form in the header: remembers the agent's name and reloads the page.</summary>
-    public IActionResult OnPostAgent(string? agent)
-    {
-        var name = agent?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > DecisionLimits.AgentLength)
-        {
-            Flash($"Your name must be 1 to {DecisionLimits.AgentLength} characters.", "warning");
-        }
-        else
-        {
-            AgentIdentity.Remember(Response, name);
-            Flash($"Decisions are now recorded as {name}.");
-        }
-
-        return LocalRedirect(Request.PathBase + Request.Path);
     }
 
     protected void Flash(string message, string kind = "success")
@@ -69,11 +56,13 @@ internal abstract class ReviewPageModel(IOptions<ReviewSettings> settings, TimeP
     public string Age(DateTimeOffset since)
     {
         var age = Now - since;
-        return age.TotalMinutes < 1 ? "just now"
-            : age.TotalHours < 1 ? $"{(int)age.TotalMinutes} min"
-            : age.TotalDays < 1 ? $"{(int)age.TotalHours} h"
-            : $"{(int)age.TotalDays} d";
+        return age.TotalMinutes < 1 ? "just now" : Duration(age);
     }
+
+    public static string Duration(TimeSpan span) =>
+        span.TotalHours < 1 ? $"{Math.Max(1, (int)span.TotalMinutes)} min"
+        : span.TotalDays < 1 ? $"{(int)span.TotalHours} h {span.Minutes} min"
+        : $"{(int)span.TotalDays} d";
 
     public string Ago(DateTimeOffset at) => Now - at < TimeSpan.FromMinutes(1) ? "just now" : Age(at) + " ago";
 
