@@ -61,8 +61,14 @@ public sealed class AuthorizationMatrixTests
         ["GET /api/replies/failed"] = Least.Agent,
         ["POST /api/replies/{draftId:guid}/retry"] = Least.Agent,
 
-        // Drafting's own endpoints; their roles are Drafting's decision.
-        ["GET /api/drafting/knowledge/search"] = Least.Anyone,
+        // The knowledge base: agents read it, ops change it.
+        ["GET /api/drafting/knowledge/search"] = Least.Agent,
+        ["GET /api/drafting/knowledge/documents"] = Least.Agent,
+        ["PUT /api/drafting/knowledge/documents/{**documentId}"] = Least.Ops,
+        ["DELETE /api/drafting/knowledge/documents/{**documentId}"] = Least.Ops,
+        ["POST /api/drafting/knowledge/imports"] = Least.Ops,
+        ["GET /api/drafting/knowledge/answers"] = Least.Agent,
+        ["DELETE /api/drafting/knowledge/answers/{draftId:guid}"] = Least.Ops,
 
         ["GET /api/review/queue/version"] = Least.Agent,
         ["GET /api/review/items"] = Least.Agent,
