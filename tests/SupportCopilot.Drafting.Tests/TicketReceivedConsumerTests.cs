@@ -50,7 +50,9 @@ public sealed class TicketReceivedConsumerTests
         Assert.Equal(draft.DraftedAt.ToUnixTimeMilliseconds(), stored.DraftedAt.ToUnixTimeMilliseconds());
         Assert.Equal(draft.Citations[0].Source, JsonSerializer.Deserialize<JsonElement>(stored.Citations)[0].GetProperty("source").GetString());
         Assert.Equal(draft.Reasons, JsonSerializer.Deserialize<JsonElement>(stored.Reasons).EnumerateArray().Select(r => r.GetProperty("code").GetString()!));
-        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_messages"));
+        // The import at start leaves KnowledgeChanged rows too; only the draft counts here.
+            Assert.Equal(1L, await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM outbox_messages WHERE message_type = @Type", new { Type = typeof(DraftReady).FullName }));
         Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox_messages"));
     }
 
@@ -100,7 +102,9 @@ public sealed class TicketReceivedConsumerTests
             await observer.Done.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
             var database = host.Services.GetRequiredService<DraftingDatabase>();
             await using var connection = await database.OpenAsync(TestContext.Current.CancellationToken);
-            Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_messages"));
+            // The import at start leaves KnowledgeChanged rows too; only the draft counts here.
+            Assert.Equal(1L, await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM outbox_messages WHERE message_type = @Type", new { Type = typeof(DraftReady).FullName }));
             Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM drafts"));
             Assert.Single(harness.Published.Select<DraftReady>());
 
