@@ -24,6 +24,8 @@ internal static class ExportCommand
         var since = new Option<string?>("--since") { Description = "Only corrections decided at or after this date or instant (ISO 8601, UTC unless an offset is given)." };
         var until = new Option<string?>("--until") { Description = "Only corrections decided before this date or instant." };
         var connector = new Option<string?>("--connector") { Description = "Only tickets from this helpdesk connector (zendesk, generic, ...)." };
+        var category = new Option<string?>("--category") { Description = "Only tickets Drafting put in this category (how-to, billing, ...)." };
+        var brand = new Option<string?>("--brand") { Description = "Only tickets of this brand." };
         var decision = new Option<string?>("--decision") { Description = "Only approved, edited or rejected drafts." };
         decision.AcceptOnlyFromAmong("approved", "edited", "rejected");
         var minEditDistance = new Option<int?>("--min-edit-distance") { Description = "Only corrections whose final text is at least this many character edits from the draft." };
@@ -56,7 +58,7 @@ internal static class ExportCommand
 
         var command = new Command("export", "Export agent corrections as fine-tuning or evaluation data sets.")
         {
-            format, output, since, until, connector, decision, minEditDistance, split, noRedact, maxTokens, price, epochs,
+            format, output, since, until, connector, category, brand, decision, minEditDistance, split, noRedact, maxTokens, price, epochs,
             provider, connectionString, dataDirectory,
         };
         command.Subcommands.Add(ExportBenchCommand.Create());
@@ -77,6 +79,8 @@ internal static class ExportCommand
                     Since = sinceDate,
                     Until = untilDate,
                     Connector = parse.GetValue(connector),
+                    Category = parse.GetValue(category),
+                    Brand = parse.GetValue(brand),
                     Decision = parse.GetValue(decision),
                     MinEditDistance = parse.GetValue(minEditDistance),
                 },

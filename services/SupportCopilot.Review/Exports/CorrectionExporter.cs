@@ -92,6 +92,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             var seen = new HashSet<ulong>();
             var skipped = new SortedDictionary<string, long>(StringComparer.Ordinal);
             var drafters = new SortedSet<string>(StringComparer.Ordinal);
+            var policies = new SortedSet<string>(StringComparer.Ordinal);
             long read = 0, written = 0, largestRow = 0;
 
             // reader -> workers (redaction, row building, validation, token counts; any order) ->
@@ -147,6 +148,10 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
                     written++;
                     largestRow = Math.Max(largestRow, row.Tokens);
                     drafters.Add(row.Correction.Record.Drafter);
+                    if (row.Correction.Record.PolicyVersion is { Length: > 0 } policy)
+                    {
+                        policies.Add(policy);
+                    }
                 }
 
                 batch.Release();
@@ -160,7 +165,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
                 files.Add(new ManifestFile(ExportPartName(writer.Part), writer.Name, writer.Rows, writer.Bytes, writer.Tokens, sha));
             }
 
-            var manifest = BuildManifest(request, read, written, largestRow, skipped, drafters, redactions, files, Stopwatch.GetElapsedTime(started));
+            var manifest = BuildManifest(request, read, written, largestRow, skipped, drafters, policies, redactions, files, Stopwatch.GetElapsedTime(started));
             LogExported(ExportFormats.Name(request.Format), read, written, manifest.Valid);
             return manifest;
         }
@@ -271,7 +276,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             FinalText = final,
             Comment = record.Comment is null ? null : R(record.Comment),
             Sources = sources,
-            Category = caches.Category(record.ReasonsJson),
+            Category = string.IsNullOrWhiteSpace(record.ItemCategory) ? caches.Category(record.ReasonsJson) : record.ItemCategory,
         };
     }
 
@@ -307,6 +312,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
         long largestRow,
         SortedDictionary<string, long> skipped,
         SortedSet<string> drafters,
+        SortedSet<string> policies,
         RedactionCounts redactions,
         List<ManifestFile> files,
         TimeSpan elapsed)
@@ -351,7 +357,8 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             DateTimeOffset.UtcNow,
             DraftPrompt.Version,
             new ManifestFilters(
-                request.Filter.Since, request.Filter.Until, request.Filter.Connector, request.Filter.Decision, request.Filter.MinEditDistance),
+                request.Filter.Since, request.Filter.Until, request.Filter.Connector, request.Filter.Decision, request.Filter.MinEditDistance,
+                request.Filter.Category, request.Filter.Brand),
             new ManifestRedaction(request.Redact, redactions.ToDictionary()),
             request.Split is { } share ? new ManifestSplit(share, "sha256(ticket id) first 8 bytes as a fraction of 2^64 < share -> train") : null,
             new ManifestCounts(read, written, train, validation, skipped),
@@ -359,6 +366,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             cost,
             files,
             [.. drafters],
+            [.. policies],
             Math.Round(elapsed.TotalSeconds, 3),
             errors.Count == 0,
             errors,

@@ -16,6 +16,11 @@ internal sealed record ExportFilter
 
     public string? Connector { get; init; }
 
+    /// <summary>The category Drafting gave the ticket (triage, or the offline drafter's guardrails).</summary>
+    public string? Category { get; init; }
+
+    public string? Brand { get; init; }
+
     /// <summary><c>approved</c>, <c>edited</c> or <c>rejected</c>.</summary>
     public string? Decision { get; init; }
 
@@ -65,6 +70,17 @@ internal sealed class CorrectionRecord
     public DateTimeOffset DecidedAt { get; init; }
 
     public double ReviewSeconds { get; init; }
+
+    /// <summary>What the agent did beyond the decision: <c>escalated</c>, <c>clarifying_question</c>, or null for a plain decision.</summary>
+    public string? Action { get; init; }
+
+    /// <summary>The category Drafting stored with the item; null for items queued before categories existed.</summary>
+    public string? ItemCategory { get; init; }
+
+    public string? Brand { get; init; }
+
+    /// <summary>The confidence policy that judged the draft, from the item's insights.</summary>
+    public string? PolicyVersion { get; init; }
 }
 
 /// <summary>
@@ -78,10 +94,15 @@ internal sealed class CorrectionSource(ReviewDatabase database)
                r.subject AS Subject, r.body AS Body, r.customer_name AS CustomerName, r.language AS Language,
                r.citations AS CitationsJson, r.confidence AS Confidence, r.reasons AS ReasonsJson, r.drafter AS Drafter,
                c.draft_text AS DraftText, c.final_text AS FinalText, c.decision AS Decision, c.reason AS Reason,
-               c.comment AS Comment, c.agent AS Agent, c.decided_at AS DecidedAt, c.review_seconds AS ReviewSeconds
+               c.comment AS Comment, c.agent AS Agent, c.decided_at AS DecidedAt, c.review_seconds AS ReviewSeconds,
+               c.action AS Action, r.category AS ItemCategory, r.brand AS Brand, {0} AS PolicyVersion
         FROM corrections c JOIN review_items r ON r.draft_id = c.draft_id
         WHERE 1 = 1
         """;
+
+    // The insights are JSON text written by Review (camelCase); each database reads one field its own way.
+    private const string SqlitePolicyVersion = "json_extract(r.insights, '$.policyVersion')";
+    private const string PostgresPolicyVersion = "(r.insights::jsonb ->> 'policyVersion')";
 
     private const string CountCorrections = """
         SELECT COUNT(*) FROM corrections c JOIN review_items r ON r.draft_id = c.draft_id
@@ -95,12 +116,15 @@ internal sealed class CorrectionSource(ReviewDatabase database)
     private const string UntilCondition = " AND c.decided_at < @Until";
     private const string ConnectorCondition = " AND r.connector = @Connector";
     private const string DecisionCondition = " AND c.decision = @Decision";
+    private const string CategoryCondition = " AND r.category = @Category";
+    private const string BrandCondition = " AND r.brand = @Brand";
 
     public async IAsyncEnumerable<CorrectionRecord> ReadAsync(ExportFilter filter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(filter);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var sql = SelectCorrections + Conditions(filter) + OrderByDecision;
+        var policyVersion = database.Provider == SupportCopilot.Data.DatabaseProvider.Postgres ? PostgresPolicyVersion : SqlitePolicyVersion;
+        var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, SelectCorrections, policyVersion) + Conditions(filter) + OrderByDecision;
 
         // No command timeout: a million-row export reads for longer than the default 30 s.
         var rows = connection.QueryUnbufferedAsync<CorrectionRecord>(sql, Parameters(filter), commandTimeout: 0);
@@ -142,6 +166,16 @@ internal sealed class CorrectionSource(ReviewDatabase database)
             sql.Append(DecisionCondition);
         }
 
+        if (filter.Category is not null)
+        {
+            sql.Append(CategoryCondition);
+        }
+
+        if (filter.Brand is not null)
+        {
+            sql.Append(BrandCondition);
+        }
+
         return sql.ToString();
     }
 
@@ -166,6 +200,16 @@ internal sealed class CorrectionSource(ReviewDatabase database)
         if (filter.Decision is not null)
         {
             parameters.Add("Decision", filter.Decision);
+        }
+
+        if (filter.Category is not null)
+        {
+            parameters.Add("Category", filter.Category);
+        }
+
+        if (filter.Brand is not null)
+        {
+            parameters.Add("Brand", filter.Brand);
         }
 
         return parameters;

@@ -10,7 +10,7 @@ namespace SupportCopilot.Review.Exports;
 /// <c>GET /api/review/exports/{format}</c> streams a data set (the rows <c>copilot export</c> writes,
 /// byte for byte); <c>GET /api/review/exports/{format}/manifest</c> runs the same export without
 /// sending the rows and returns its manifest, whose SHA-256 matches a download of the same query.
-/// Query: since, until (ISO 8601), connector, decision, minEditDistance, split (0–1) with
+/// Query: since, until (ISO 8601), connector, category, brand, decision, minEditDistance, split (0–1) with
 /// part=train|validation, redact=false (logged), maxTokens, pricePerMillion, epochs.
 /// </summary>
 internal static class ExportEndpoints
@@ -72,7 +72,7 @@ internal static class ExportEndpoints
         var q = http.Request.Query;
         var query = new ExportQuery(
             format, q["since"], q["until"], q["connector"], q["decision"], q["minEditDistance"], q["split"], q["part"], q["redact"],
-            q["maxTokens"], q["pricePerMillion"], q["epochs"]);
+            q["maxTokens"], q["pricePerMillion"], q["epochs"], q["category"], q["brand"]);
         var validation = await new ExportQueryValidator(manifest).ValidateAsync(query, cancellationToken);
         if (!validation.IsValid)
         {
@@ -90,6 +90,8 @@ internal static class ExportEndpoints
                 Connector = ExportQuery.Text(query.Connector),
                 Decision = ExportQuery.Text(query.Decision)?.ToLowerInvariant(),
                 MinEditDistance = ExportQuery.Int(query.MinEditDistance),
+                Category = ExportQuery.Text(query.Category),
+                Brand = ExportQuery.Text(query.Brand),
             },
             Split = ExportQuery.Double(query.Split),
             Redact = !string.Equals(query.Redact, "false", StringComparison.OrdinalIgnoreCase),
@@ -118,7 +120,9 @@ internal sealed record ExportQuery(
     string? Redact,
     string? MaxTokens,
     string? PricePerMillion,
-    string? Epochs)
+    string? Epochs,
+    string? Category = null,
+    string? Brand = null)
 {
     public static string? Text(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
@@ -156,5 +160,7 @@ internal sealed class ExportQueryValidator : AbstractValidator<ExportQuery>
         RuleFor(q => q.MaxTokens).Must(v => ExportQuery.Text(v) is null || ExportQuery.Int(v) is > 0).WithMessage("MaxTokens must be a positive whole number.");
         RuleFor(q => q.PricePerMillion).Must(v => ExportQuery.Text(v) is null || ExportQuery.Decimal(v) is >= 0).WithMessage("PricePerMillion must be a number, 0 or more.");
         RuleFor(q => q.Epochs).Must(v => ExportQuery.Text(v) is null || ExportQuery.Int(v) is > 0).WithMessage("Epochs must be a positive whole number.");
+        RuleFor(q => q.Category).MaximumLength(100);
+        RuleFor(q => q.Brand).MaximumLength(100);
     }
 }

@@ -20,6 +20,7 @@ internal sealed record ExportManifest(
     ManifestCost? EstimatedTrainingCost,
     IReadOnlyList<ManifestFile> Files,
     IReadOnlyList<string> Drafters,
+    IReadOnlyList<string> PolicyVersions,
     double ElapsedSeconds,
     bool Valid,
     IReadOnlyList<string> Errors,
@@ -34,7 +35,8 @@ internal sealed record ExportManifest(
     public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
 }
 
-internal sealed record ManifestFilters(DateTimeOffset? Since, DateTimeOffset? Until, string? Connector, string? Decision, int? MinEditDistance);
+internal sealed record ManifestFilters(
+    DateTimeOffset? Since, DateTimeOffset? Until, string? Connector, string? Decision, int? MinEditDistance, string? Category, string? Brand);
 
 /// <summary>Whether redaction ran, and how many placeholders of each kind it wrote.</summary>
 internal sealed record ManifestRedaction(bool Enabled, IReadOnlyDictionary<string, long> Replaced);

@@ -54,6 +54,7 @@ internal static class SkipReasons
     public const string Duplicate = "duplicate_ticket";
     public const string BelowMinEditDistance = "below_min_edit_distance";
     public const string NotThisFormat = "decision_not_in_format";
+    public const string NotAnAnswer = "not_an_answer";
     public const string NoFinalText = "no_final_text";
     public const string IdenticalOutputs = "identical_outputs";
     public const string EmptyContent = "empty_content";
@@ -69,6 +70,14 @@ internal static class ExportRowBuilder
     {
         ArgumentNullException.ThrowIfNull(correction);
         var decision = correction.Record.Decision;
+
+        // A question asked back to the customer or an escalation is a decision about the ticket,
+        // not an answer to it: no format that trains or grades answers takes it.
+        if (format != ExportFormat.Csv && ReviewAction.IsNotAnAnswer(correction.Record.Action))
+        {
+            return (null, SkipReasons.NotAnAnswer);
+        }
+
         switch (format)
         {
             case ExportFormat.Sft:
@@ -238,6 +247,15 @@ internal static class ExportRowValidator
             _ => input,
         };
     }
+}
+
+/// <summary>What an agent did beyond the three decisions (see ADR 0016).</summary>
+internal static class ReviewAction
+{
+    public const string Escalated = "escalated";
+    public const string ClarifyingQuestion = "clarifying_question";
+
+    public static bool IsNotAnAnswer(string? action) => action is Escalated or ClarifyingQuestion;
 }
 
 /// <summary>The correction's decisions (the decided states of a review item).</summary>

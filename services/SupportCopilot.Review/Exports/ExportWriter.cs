@@ -36,7 +36,7 @@ internal sealed class ExportPartWriter : IDisposable
     [
         "correction_id", "draft_id", "ticket_id", "connector", "language", "decision", "reason", "comment", "agent",
         "decided_at", "review_seconds", "confidence", "drafter", "category", "split", "subject", "body", "draft_text",
-        "final_text", "sources",
+        "final_text", "sources", "action", "brand", "policy_version",
     ];
 
     private readonly ExportFormat _format;
@@ -194,7 +194,10 @@ internal sealed class ExportPartWriter : IDisposable
         Field(c.Body);
         Field(c.DraftText);
         Field(c.FinalText);
-        Field(string.Join(' ', c.Sources.Select(s => s.Source)), last: true);
+        Field(string.Join(' ', c.Sources.Select(s => s.Source)));
+        Field(r.Action);
+        Field(r.Brand);
+        Field(r.PolicyVersion, last: true);
         AppendCsvLine();
     }
 
