@@ -59,7 +59,8 @@ internal static class KnowledgeBenchCommand
         {
             var database = new DraftingDatabase(new DatabaseSettings { Provider = DatabaseProvider.Sqlite, DataDirectory = folder });
             await Migrator.MigrateAsync(database, DraftingMigrations.All, NullLogger.Instance, cancellationToken);
-            var options = new DraftingOptions();
+            // The retrieval options the services would use (Drafting__Retrieval__… from the environment).
+            var options = CliConfiguration.Drafting();
             var importer = new KnowledgeImporter(database, options);
             var corpus = new SyntheticCorpus();
             var pages = Math.Max(1, chunks / SyntheticCorpus.SectionsPerPage);

@@ -33,8 +33,8 @@ internal sealed class DraftingOptions
         (o => o.AutoSendThreshold is < 0 or > 1 || double.IsNaN(o.AutoSendThreshold), "Drafting:AutoSendThreshold must be between 0 and 1."),
         (o => o.KnowledgeBase.MaxChunkChars is < 200 or > 100_000, "Drafting:KnowledgeBase:MaxChunkChars must be between 200 and 100000."),
         (o => o.KnowledgeBase.MaxFileBytes < 1, "Drafting:KnowledgeBase:MaxFileBytes must be positive."),
-        (o => o.Retrieval.RrfK < 1 || o.Retrieval.HybridCandidates is < 1 or > 1000 || o.Retrieval.QuestionWeight < 0,
-            "Drafting:Retrieval:RrfK must be positive, HybridCandidates between 1 and 1000, QuestionWeight not negative."),
+        (o => o.Retrieval.RrfK < 1 || o.Retrieval.HybridCandidates is < 1 or > 1000 || o.Retrieval.QuestionWeight < 0 || o.Retrieval.QuestionMaxTermShare is <= 0 or > 1,
+            "Drafting:Retrieval:RrfK must be positive, HybridCandidates between 1 and 1000, QuestionWeight not negative, QuestionMaxTermShare above 0 and at most 1."),
         (o => o.Embeddings.Validate() is not null, "Drafting:Embeddings: Endpoint (an absolute URL) and Deployment are required together, Provider must be AzureOpenAI or OpenAI."),
         (o => o.Retrieval.TopPassages is < 1 or > 100, "Drafting:Retrieval:TopPassages must be between 1 and 100."),
         (o => o.Retrieval.TitleBoost <= 0 || o.Retrieval.HeadingsBoost <= 0 || o.Retrieval.BodyBoost <= 0 || o.Retrieval.SubjectWeight <= 0,
@@ -110,6 +110,13 @@ internal sealed class RetrievalOptions
     /// several questions (reciprocal rank fusion). 0 searches the whole ticket only.
     /// </summary>
     public double QuestionWeight { get; set; } = 0.5;
+
+    /// <summary>
+    /// A question's own search leaves out terms held by more than this share of passages: BM25
+    /// gives them little weight, and their long posting lists are most of the search's cost. 1.0
+    /// keeps every term.
+    /// </summary>
+    public double QuestionMaxTermShare { get; set; } = 1.0;
 
     /// <summary>The k of reciprocal rank fusion: higher flattens the difference between ranks.</summary>
     public int RrfK { get; set; } = 60;

@@ -6,6 +6,7 @@ public static class KnowledgeChange
     public const string Imported = "imported";
     public const string Removed = "removed";
     public const string AnswerRemembered = "answer-remembered";
+    public const string Embedded = "embedded";
 }
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SupportCopilot.Contracts;
 using SupportCopilot.Data;
 using SupportCopilot.Drafting.Knowledge;
 using SupportCopilot.Testing;
@@ -45,6 +46,26 @@ public sealed class HybridRetrievalTests
         Assert.Equal(["Refunds\n\nMoney back within 30 days."], body.RootElement.GetProperty("input").EnumerateArray().Select(i => i.GetString()));
         using var query = JsonDocument.Parse(server.Requests[3].Body);
         Assert.Equal("I want my cash returned", query.RootElement.GetProperty("input")[0].GetString());
+    }
+
+    [Fact]
+    public async Task Passages_imported_before_embeddings_were_configured_get_their_vectors_at_start()
+    {
+        await using var server = await RecordingHttpServer.StartAsync();
+        server.Enqueue(Vectors([1, 0], [0, 1]));
+        await using var test = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var database = await KnowledgeImporterTests.MigratedAsync(test);
+        await new KnowledgeImporter(database, new DraftingOptions()).ImportDocumentAsync("a.md", "# A\n\nFirst.\n\n## B\n\nSecond."u8.ToArray(), CancellationToken);
+        var options = Options(server, EmbeddingProvider.OpenAI);
+
+        var embedded = await EmbeddingBackfill.RunAsync(database, ChunkEmbedder.Create(options.Embeddings)!, 64, CancellationToken);
+        var again = await EmbeddingBackfill.RunAsync(database, ChunkEmbedder.Create(options.Embeddings)!, 64, CancellationToken);
+
+        Assert.Equal((2, 0), (embedded, again));
+        Assert.Single(server.Requests);
+        var (_, vectors) = await KnowledgeChunks.LoadWithEmbeddingsAsync(database, CancellationToken);
+        Assert.Equal([[1f, 0f], [0f, 1f]], vectors.Select(v => v!).ToArray());
+        Assert.Equal(KnowledgeChange.Embedded, (await KnowledgeImporterTests.OutboxAsync(database))[^1].Change);
     }
 
     [Fact]

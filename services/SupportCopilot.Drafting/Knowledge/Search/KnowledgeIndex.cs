@@ -201,7 +201,7 @@ internal sealed class KnowledgeIndex : IDisposable
             foreach (var question in query.Questions)
             {
                 // The subject is in the whole-ticket search already; a question alone is a short, cheap query.
-                var hits = SearchOnce(snapshot, string.Empty, question, wanted).Hits;
+                var hits = SearchOnce(snapshot, string.Empty, question, wanted, _options.QuestionMaxTermShare).Hits;
                 lists.Add((hits, _options.QuestionWeight));
                 if (hits.Count > 0 && _options.QuestionWeight > 0)
                 {
@@ -266,16 +266,23 @@ internal sealed class KnowledgeIndex : IDisposable
         return ordered.Take(wanted).Select((o, i) => new SearchHit(o.Chunk, o.Score, i + 1)).ToList();
     }
 
-    private SearchResult SearchOnce(Snapshot snapshot, string subject, string body, int wanted)
+    /// <param name="maxTermShare">
+    /// Terms held by a larger share of passages are left out of the Lucene query (not out of the
+    /// returned terms): BM25 gives them almost no weight, yet their long posting lists are most of
+    /// a query's cost.
+    /// </param>
+    private SearchResult SearchOnce(Snapshot snapshot, string subject, string body, int wanted, double maxTermShare = 1.0)
     {
         var terms = QueryTerms(snapshot, subject, body);
+        var limit = maxTermShare * snapshot.Chunks.Count;
+        var searched = maxTermShare >= 1.0 ? terms : terms.Where(t => t.DocumentFrequency <= limit).ToList();
         if (terms.Count == 0)
         {
             return SearchResult.Empty;
         }
 
         var query = new BooleanQuery();
-        foreach (var term in terms)
+        foreach (var term in searched)
         {
             Add(query, TitleField, term, _options.TitleBoost);
             Add(query, HeadingsField, term, _options.HeadingsBoost);

@@ -48,6 +48,23 @@ internal sealed partial class KnowledgeStartup(
             }
         }
 
+        if (embedder is not null)
+        {
+            try
+            {
+                var embedded = await EmbeddingBackfill.RunAsync(database, embedder, options.Embeddings.BatchSize * 4, stoppingToken);
+                if (embedded > 0)
+                {
+                    LogBackfilled(embedded);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Those passages stay BM25-only until the next start.
+                LogBackfillFailed(ex);
+            }
+        }
+
         await index.RebuildAsync(database, stoppingToken);
         LogIndexBuilt(index.PassageCount, index.VectorCount);
 
@@ -77,6 +94,12 @@ internal sealed partial class KnowledgeStartup(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the knowledge index failed; the previous index keeps serving")]
     private partial void LogRefreshFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded {Chunks} passages that had no vector yet")]
+    private partial void LogBackfilled(int chunks);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Embedding passages that had no vector failed; they are found by BM25 only until the next start")]
+    private partial void LogBackfillFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retrieval is BM25 only: no embedding deployment is configured (Drafting:Embeddings:Endpoint)")]
     private partial void LogBm25Only();
