@@ -26,6 +26,7 @@ internal static class CalibrateCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var decisions = new Option<bool>("--decisions") { Description = "Use agents' decisions stored in the Drafting database (approved unchanged = positive)." };
+        var drafter = new Option<string?>("--drafter") { Description = "With --decisions: only drafts by this drafter (e.g. offline-extractive, llm:<deployment>)." };
         var target = new Option<double>("--target-precision") { Description = "Precision the threshold must reach.", DefaultValueFactory = _ => 0.98 };
         target.Validators.Add(r =>
         {
@@ -44,7 +45,7 @@ internal static class CalibrateCommand
 
         var command = new Command("calibrate", "Fit the confidence on labelled drafts and choose the auto-send threshold for a target precision.")
         {
-            sets, decisions, target, outDir, store, shadow, provider, connectionString, dataDirectory,
+            sets, decisions, drafter, target, outDir, store, shadow, provider, connectionString, dataDirectory,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -93,7 +94,7 @@ internal static class CalibrateCommand
 
             if (useDecisions)
             {
-                var labelled = await DecisionExamples.ReadAsync(database!, cancellationToken);
+                var labelled = await DecisionExamples.ReadAsync(database!, cancellationToken, parse.GetValue(drafter));
                 examples.AddRange(labelled);
                 denominator += labelled.Count;
                 origins.Add($"agent decisions ({labelled.Count})");

@@ -55,7 +55,7 @@ public sealed class GuardrailTests
     public void Retrieval_evidence_flags_tickets_outside_the_knowledge_base_and_partly_answerable_ones()
     {
         var weak = new GuardrailEvidence(0.1, 0, [], ["en"]);
-        var unknownWords = new GuardrailEvidence(0.9, 0.6, [], ["en"]);
+        var unknownWords = new GuardrailEvidence(0.9, 0.8, [], ["en"]);
         var partly = new GuardrailEvidence(0.9, 0, ["when is the Linux app coming out?"], ["en"]);
 
         Assert.Contains("guarded:out_of_scope", Codes("How do I embed a Figma file?", evidence: weak));

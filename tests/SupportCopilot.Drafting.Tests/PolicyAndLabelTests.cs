@@ -93,6 +93,8 @@ public sealed class PolicyAndLabelTests
         Assert.Equal(3L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM drafts WHERE policy_version = @Version AND shadow_version = 'cal-shadow'", new { Fitted.Version }));
         var examples = await DecisionExamples.ReadAsync(database, Token);
         var byDraft = examples.ToDictionary(e => e.Id);
+        Assert.Empty(await DecisionExamples.ReadAsync(database, Token, drafter: "llm:other"));
+        Assert.Equal(examples.Count, (await DecisionExamples.ReadAsync(database, Token, drafter: ExtractiveDrafter.Name)).Count);
         Assert.True(byDraft[approved.DraftId.ToString()].Approved);
         Assert.True(byDraft[approved.DraftId.ToString()].Features[ConfidenceFeatures.TopCoverage] > 0);
 

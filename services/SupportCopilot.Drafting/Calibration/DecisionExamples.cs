@@ -13,20 +13,21 @@ namespace SupportCopilot.Drafting.Calibration;
 internal static class DecisionExamples
 {
     private const string Labelled = """
-        SELECT d.draft_id AS DraftId, d.signals AS Signals, d.reasons AS Reasons, l.outcome AS Outcome
+        SELECT d.draft_id AS DraftId, d.signals AS Signals, d.reasons AS Reasons, d.drafter AS Drafter, l.outcome AS Outcome
         FROM drafts d JOIN draft_labels l ON l.draft_id = d.draft_id
         WHERE d.signals IS NOT NULL
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<IReadOnlyList<CalibrationExample>> ReadAsync(DraftingDatabase database, CancellationToken cancellationToken)
+    /// <param name="drafter">Only drafts by this drafter (the offline and a model drafter's signals mean different things); null: all.</param>
+    public static async Task<IReadOnlyList<CalibrationExample>> ReadAsync(DraftingDatabase database, CancellationToken cancellationToken, string? drafter = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<LabelledRow>(new CommandDefinition(Labelled, cancellationToken: cancellationToken));
         var examples = new List<CalibrationExample>();
-        foreach (var row in rows)
+        foreach (var row in rows.Where(r => drafter is null || r.Drafter == drafter))
         {
             var reasons = JsonSerializer.Deserialize<List<PolicyReason>>(row.Reasons, Json) ?? [];
             if (reasons.Any(r => r.Code != AutoSendPolicy.LowConfidence))
@@ -48,6 +49,8 @@ internal static class DecisionExamples
         public string Signals { get; init; } = string.Empty;
 
         public string Reasons { get; init; } = string.Empty;
+
+        public string Drafter { get; init; } = string.Empty;
 
         public string Outcome { get; init; } = string.Empty;
     }

@@ -14,13 +14,13 @@ internal sealed class GuardrailOptions
     /// Below this share of the ticket's weight in the best passage the ticket is treated as outside
     /// the knowledge base (<c>out_of_scope</c>), whatever the confidence says.
     /// </summary>
-    public double MinTopCoverage { get; set; } = 0.25;
+    public double MinTopCoverage { get; set; } = 0.2;
 
     /// <summary>
     /// Above this share of the ticket's weight in words no passage contains ("Figma", "Jira", "SLA")
     /// the ticket asks about something the knowledge base does not know (<c>out_of_scope</c>).
     /// </summary>
-    public double MaxOutOfVocabulary { get; set; } = 0.3;
+    public double MaxOutOfVocabulary { get; set; } = 0.6;
 
     /// <summary>
     /// A ticket with several questions is only partly answerable when one of its questions, searched
