@@ -120,7 +120,6 @@ internal sealed class Deployment : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(run);
         using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var sending = run.SendAsync(cancellation.Token);
         if (faults is not null)
         {
@@ -128,7 +127,6 @@ internal sealed class Deployment : IAsyncDisposable
         }
 
         await sending;
-        var sent = clock.Elapsed;
         await run.FollowAsync(Helpdesk, patience ?? TimeSpan.FromSeconds(90), cancellation.Token);
         if (await run.RetryFailedRepliesAsync(cancellation.Token) > 0)
         {
@@ -136,7 +134,7 @@ internal sealed class Deployment : IAsyncDisposable
             await run.FollowAsync(Helpdesk, patience ?? TimeSpan.FromSeconds(90), cancellation.Token);
         }
 
-        var report = run.Report(Helpdesk, sent);
+        var report = run.Report(Helpdesk);
         var folder = Environment.GetEnvironmentVariable("SUPPORTCOPILOT_RELIABILITY_PLOTS") ?? Path.Combine(AppContext.BaseDirectory, "plots");
         LatencyPlot.Save(Path.Combine(folder, name + ".png"), $"{name}: {run.Tickets.Count} tickets in {run.Duration.TotalSeconds:0} s", report, _events);
         await File.WriteAllTextAsync(

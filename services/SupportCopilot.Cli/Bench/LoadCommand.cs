@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -60,11 +59,9 @@ internal static class LoadCommand
         await using var helpdesk = await HelpdeskSink.StartAsync(helpdeskPort);
         using var run = new LoadRun(options);
         await output.WriteLineAsync(string.Create(c, $"Sending {options.Tickets} webhooks at {options.Rate}/s to {options.Target} ({Environment.ProcessorCount} cores); replies to {helpdesk.CallbackUrl}"));
-        var clock = Stopwatch.StartNew();
         await run.SendAsync(cancellationToken);
-        var sending = clock.Elapsed;
         await run.FollowAsync(helpdesk, patience, cancellationToken);
-        var report = run.Report(helpdesk, sending);
+        var report = run.Report(helpdesk);
         await output.WriteLineAsync(report.Describe());
 
         var baselines = new Dictionary<string, double>();

@@ -107,6 +107,9 @@ internal sealed class LoadRun : IDisposable
 
     public long InFlight => Interlocked.Read(ref _inFlight);
 
+    /// <summary>From the first webhook due to the last one accepted (or given up on).</summary>
+    public TimeSpan SendingTook { get; private set; }
+
     /// <summary>Sends every webhook on schedule; returns when each was accepted (or its retries ran out).</summary>
     public async Task SendAsync(CancellationToken cancellationToken)
     {
@@ -133,6 +136,7 @@ internal sealed class LoadRun : IDisposable
         }
 
         await Task.WhenAll(sends);
+        SendingTook = _clock.Elapsed;
     }
 
     /// <summary>Posts the same ticket <paramref name="times"/> times at once, as a helpdesk retrying over a flaky network might.</summary>
@@ -317,7 +321,8 @@ internal sealed class LoadRun : IDisposable
         }
     }
 
-    public LoadReport Report(HelpdeskSink helpdesk, TimeSpan sendDuration) => LoadReport.From(_options, Tickets, helpdesk, sendDuration, _startedAt);
+    public LoadReport Report(HelpdeskSink helpdesk, TimeSpan? sendDuration = null) =>
+        LoadReport.From(_options, Tickets, helpdesk, sendDuration ?? SendingTook, _startedAt);
 
     public void Dispose() => _http.Dispose();
 }
