@@ -77,7 +77,8 @@ public sealed class QueueAndDecisionsTests
         Assert.Equal(("rejected", "needs_escalation", "Legal should answer this.", "escalated"), (escalation.Decision, escalation.Reason, escalation.Comment, escalation.Action));
         var question = Assert.Single(corrections, c => c.DraftId == clarified.DraftId);
         Assert.Equal(("edited", "Which invoice was charged twice?", "clarifying_question"), (question.Decision, question.FinalText, question.Action));
-        Assert.Equal("Which invoice was charged twice?", Assert.Single(await app.OutboxAsync<ReplyApproved>()).FinalText);
+        var asked = Assert.Single(await app.OutboxAsync<ReplyApproved>());
+        Assert.Equal(("Which invoice was charged twice?", ReplyKind.ClarifyingQuestion), (asked.FinalText, asked.Kind));
         Assert.Equal(escalated.DraftId, Assert.Single(await app.OutboxAsync<DraftRejected>()).DraftId);
     }
 

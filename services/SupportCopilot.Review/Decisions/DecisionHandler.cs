@@ -124,7 +124,7 @@ internal sealed partial class DecisionHandler(
             agent,
             _ => new Pending(ReviewStatus.Edited, question, null, null, DecisionActions.ClarifyingQuestion),
             async (transaction, item, pending, decidedAt) => await transaction.PublishAsync(
-                new ReplyApproved(draftId, item.TicketId, question, true, agent, decidedAt),
+                new ReplyApproved(draftId, item.TicketId, question, true, agent, decidedAt, ReplyKind.ClarifyingQuestion),
                 cancellationToken),
             cancellationToken);
     }

@@ -91,6 +91,21 @@ public sealed class AnswerMemoryTests
         Assert.Empty(await KnowledgeChunks.LoadAllAsync(database, CancellationToken));
     }
 
+    [Fact]
+    public async Task A_question_asked_back_to_the_customer_is_not_remembered_as_an_answer()
+    {
+        await using var test = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var database = await KnowledgeImporterTests.MigratedAsync(test);
+        var options = new DraftingOptions();
+        var consumer = new AnswerMemoryConsumer(database, new KnowledgeImporter(database, options), options);
+        var question = new ReplyApproved(
+            Guid.NewGuid(), Guid.NewGuid(), "Which notebook should the kiosk open?", true, "sam", DateTimeOffset.UtcNow, ReplyKind.ClarifyingQuestion);
+
+        Assert.False(await consumer.RememberAsync(question, CancellationToken));
+        Assert.Empty(await KnowledgeChunks.LoadAllAsync(database, CancellationToken));
+        Assert.True(await consumer.RememberAsync(question with { Kind = ReplyKind.Answer }, CancellationToken));
+    }
+
     private static async Task StoreDraftAsync(DraftingApp app, Guid draftId, Guid ticketId, string citedTitle)
     {
         await using var connection = await app.Database.OpenAsync(CancellationToken);

@@ -41,7 +41,9 @@ internal sealed class AnswerMemoryConsumer(DraftingDatabase database, KnowledgeI
     public async Task<bool> RememberAsync(ReplyApproved approved, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(approved);
-        if (!options.KnowledgeBase.RememberApprovedAnswers || string.IsNullOrWhiteSpace(approved.FinalText))
+        // A question asked back to the customer answers nothing; remembering it would ground the
+        // next similar ticket in a question.
+        if (!options.KnowledgeBase.RememberApprovedAnswers || string.IsNullOrWhiteSpace(approved.FinalText) || approved.Kind != ReplyKind.Answer)
         {
             return false;
         }
