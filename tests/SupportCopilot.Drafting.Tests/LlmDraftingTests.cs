@@ -1,3 +1,4 @@
+using SupportCopilot.Contracts.Prompts;
 using System.Text.Json;
 using SupportCopilot.Contracts;
 using SupportCopilot.Drafting.Drafts;
@@ -79,7 +80,7 @@ public sealed class LlmDraftingTests : IAsyncLifetime
         using var body = JsonDocument.Parse(request.Body);
         var messages = body.RootElement.GetProperty("messages").EnumerateArray().ToList();
         Assert.Equal("system", messages[0].GetProperty("role").GetString());
-        Assert.Equal(DraftPromptLayout.SystemInstruction, messages[0].GetProperty("content").GetString());
+        Assert.Equal(DraftPrompt.SystemInstruction, messages[0].GetProperty("content").GetString());
         Assert.Contains("Never promise refunds.", messages[1].GetProperty("content").GetString(), StringComparison.Ordinal);
         var user = messages[^1].GetProperty("content").GetString()!;
         Assert.StartsWith("<ticket>\n<subject></subject>\n<body>\n" + RateLimitTicket, user, StringComparison.Ordinal);
@@ -236,7 +237,7 @@ public sealed class LlmDraftingTests : IAsyncLifetime
     [Fact]
     public void The_prompt_layout_is_the_one_the_fine_tuning_exports_are_written_with()
     {
-        var user = DraftPromptLayout.UserContent(
+        var user = DraftPrompt.UserContent(
             "Rate <limit>",
             "How many & how fast?",
             [new Citation("integrations/api-tokens.md#rate-limits", "API tokens > Rate limits", "Each token can make up to 120 requests per minute.")]);
@@ -245,8 +246,8 @@ public sealed class LlmDraftingTests : IAsyncLifetime
             "<ticket>\n<subject>Rate &lt;limit&gt;</subject>\n<body>\nHow many &amp; how fast?\n</body>\n</ticket>"
             + "\n<source id=\"integrations/api-tokens.md#rate-limits\" title=\"API tokens &gt; Rate limits\">\nEach token can make up to 120 requests per minute.\n</source>",
             user);
-        Assert.Equal("draft-prompt/1", DraftPromptLayout.Version);
-        Assert.StartsWith("You are a customer-support assistant. Answer the customer's ticket using only the knowledge-base passages given in <source> sections", DraftPromptLayout.SystemInstruction, StringComparison.Ordinal);
+        Assert.Equal("draft-prompt/1", DraftPrompt.Version);
+        Assert.StartsWith("You are a customer-support assistant. Answer the customer's ticket using only the knowledge-base passages given in <source> sections", DraftPrompt.SystemInstruction, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using SupportCopilot.Contracts.Prompts;
 using System.ClientModel;
 using System.Globalization;
 using System.Text.Json;
@@ -73,7 +74,7 @@ internal sealed partial class LlmDrafting : IDraftingModel
             .Take(_options.Passages)
             .ToList();
         var citations = sources.Select(h => new Citation(h.Chunk.Source, h.Chunk.HeadingPath, h.Chunk.Text)).ToList();
-        var user = DraftPromptLayout.UserContent(ticket.Subject ?? string.Empty, ticket.Body ?? string.Empty, citations);
+        var user = DraftPrompt.UserContent(ticket.Subject ?? string.Empty, ticket.Body ?? string.Empty, citations);
 
         TriageResult? triage = null;
         if (_triage is not null)
@@ -143,7 +144,7 @@ internal sealed partial class LlmDrafting : IDraftingModel
 
     private List<ChatMessage> DraftMessages(TicketContent ticket, string user)
     {
-        var messages = new List<ChatMessage> { new(ChatRole.System, DraftPromptLayout.SystemInstruction) };
+        var messages = new List<ChatMessage> { new(ChatRole.System, DraftPrompt.SystemInstruction) };
 
         // Brand instructions ride in a second system message so the first stays the one the
         // fine-tuning exports were written with.
@@ -157,12 +158,12 @@ internal sealed partial class LlmDrafting : IDraftingModel
     private static List<ChatMessage> TriageMessages(TicketContent ticket) =>
     [
         new(ChatRole.System, LlmSchemas.TriageInstruction),
-        new(ChatRole.User, DraftPromptLayout.TicketSection(ticket.Subject ?? string.Empty, ticket.Body ?? string.Empty)),
+        new(ChatRole.User, DraftPrompt.TicketSection(ticket.Subject ?? string.Empty, ticket.Body ?? string.Empty)),
     ];
 
     private static List<ChatMessage> VerifyMessages(DraftComposition draft)
     {
-        var user = "<answer>\n" + DraftPromptLayout.Escape(draft.Text) + "\n</answer>" + string.Concat(draft.Citations.Select(DraftPromptLayout.SourceSection));
+        var user = "<answer>\n" + DraftPrompt.Escape(draft.Text) + "\n</answer>" + string.Concat(draft.Citations.Select(DraftPrompt.SourceSection));
         return [new(ChatRole.System, LlmSchemas.VerifyInstruction), new(ChatRole.User, user)];
     }
 

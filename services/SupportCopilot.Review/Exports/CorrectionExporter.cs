@@ -1,3 +1,4 @@
+using SupportCopilot.Contracts.Prompts;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,4 @@
+using SupportCopilot.Contracts.Prompts;
 using SupportCopilot.Contracts;
 
 namespace SupportCopilot.Review.Exports;

@@ -1,3 +1,4 @@
+using SupportCopilot.Contracts.Prompts;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;

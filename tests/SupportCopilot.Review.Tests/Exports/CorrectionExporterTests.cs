@@ -1,3 +1,4 @@
+using SupportCopilot.Contracts.Prompts;
 using System.Text;
 using System.Text.Json;
 using SupportCopilot.Data;

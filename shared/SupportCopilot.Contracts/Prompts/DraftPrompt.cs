@@ -1,22 +1,22 @@
 using System.Net;
 using System.Text;
-using SupportCopilot.Contracts;
 
-namespace SupportCopilot.Review.Exports;
+namespace SupportCopilot.Contracts.Prompts;
 
 /// <summary>
 /// The one definition of the drafting prompt's layout: a system message with the support
 /// assistant's instruction, then a user message holding the ticket and the passages the drafter
-/// saw in tagged sections. The exporter writes every sft/dpo/eval row with it, and the LLM
-/// drafter must build its prompt with it too, so that a model fine-tuned on the
-/// exports sees at inference exactly what it was trained on. Documented in docs/exports.md.
+/// saw in tagged sections. Drafting's LLM drafter builds its prompt with it and Review's exporter
+/// writes every sft/dpo/eval row with it, so a model fine-tuned on the exports sees in production
+/// exactly what it was trained on. It lives beside the message contracts because it is one: two
+/// services must agree on it byte for byte. Documented in docs/exports.md.
 /// <para>
 /// The ticket is data, never instructions: its text sits inside <c>&lt;ticket&gt;</c> with
 /// <c>&lt;</c>, <c>&gt;</c> and <c>&amp;</c> escaped, so a customer cannot close the tag and
 /// talk to the model outside it. Passages are escaped the same way.
 /// </para>
 /// </summary>
-internal static class DraftPrompt
+public static class DraftPrompt
 {
     /// <summary>Bump when the layout or the instruction changes; the manifest records it.</summary>
     public const string Version = "draft-prompt/1";
@@ -55,7 +55,8 @@ internal static class DraftPrompt
             + Escape(source.Passage) + "\n</source>";
     }
 
-    private static string Escape(string text) =>
+    /// <summary>Escapes <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c> so text cannot open or close a section.</summary>
+    public static string Escape(string text) =>
         text.Contains('<', StringComparison.Ordinal) || text.Contains('>', StringComparison.Ordinal) || text.Contains('&', StringComparison.Ordinal)
             ? text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
             : text;
