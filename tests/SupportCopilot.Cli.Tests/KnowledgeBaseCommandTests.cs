@@ -60,5 +60,5 @@ public sealed class KnowledgeBaseCommandTests
     }
 
     private static Task<int> RunAsync(string[] args) =>
-        new RootCommand { KnowledgeBaseCommands.Create(), KnowledgeBenchCommand.Create() }.Parse(args).InvokeAsync(cancellationToken: Token);
+        new RootCommand { KnowledgeBaseCommands.Create(), new Command("bench") { KnowledgeBenchCommand.Create() } }.Parse(args).InvokeAsync(cancellationToken: Token);
 }

@@ -1,3 +1,4 @@
+using MassTransit;
 using Microsoft.Extensions.Logging;
 using SupportCopilot.Data;
 using SupportCopilot.Drafting.Database;
@@ -19,7 +20,8 @@ internal sealed partial class KnowledgeStartup(
     KnowledgeIndexRefresher refresher,
     DraftingOptions options,
     ILogger<KnowledgeStartup> logger,
-    ChunkEmbedder? embedder = null) : BackgroundService
+    ChunkEmbedder? embedder = null,
+    IBusControl? bus = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -65,6 +67,10 @@ internal sealed partial class KnowledgeStartup(
             }
         }
 
+        // The first build must not read the database before this instance's KnowledgeChanged queue
+        // exists: a change committed in between would reach neither the build nor the queue, and
+        // the index would miss it until the next change.
+        await WaitForBusAsync(stoppingToken);
         await index.RebuildAsync(database, stoppingToken);
         LogIndexBuilt(index.PassageCount, index.VectorCount);
 
@@ -82,6 +88,32 @@ internal sealed partial class KnowledgeStartup(
             }
         }
     }
+
+    private async Task WaitForBusAsync(CancellationToken stoppingToken)
+    {
+        if (bus is null)
+        {
+            return;
+        }
+
+        // Bounded: with the broker down the index is still built, and the next change rebuilds it.
+        var deadline = DateTime.UtcNow + BusWait;
+        while (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                LogBusNotReady(BusWait.TotalSeconds);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+        }
+    }
+
+    private static readonly TimeSpan BusWait = TimeSpan.FromSeconds(30);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The bus was not ready after {Seconds} s; building the knowledge index anyway (a change made meanwhile shows after the next one)")]
+    private partial void LogBusNotReady(double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Importing the knowledge base from {Folder} failed; indexing what the database holds")]
     private partial void LogImportFailed(Exception exception, string folder);
