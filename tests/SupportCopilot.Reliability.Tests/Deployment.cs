@@ -80,10 +80,10 @@ internal sealed class Deployment : IAsyncDisposable
         try
         {
             // Intake migrates first on its own, so the others do not queue behind its advisory lock on a busy machine.
-            deployment.Intake = ServiceProcess.Start("SupportCopilot.Intake", "intake", settings);
+            deployment.Intake = ServiceProcess.Start("SupportCopilot.Intake", settings, name: "intake");
             deployment.Drafting = Enumerable.Range(1, draftingInstances)
-                .Select(i => ServiceProcess.Start("SupportCopilot.Drafting", "drafting" + i, settings)).ToList();
-            deployment.Review = ServiceProcess.Start("SupportCopilot.Review", "review", settings);
+                .Select(i => ServiceProcess.Start("SupportCopilot.Drafting", settings, name: "drafting" + i)).ToList();
+            deployment.Review = ServiceProcess.Start("SupportCopilot.Review", settings, name: "review");
             await Task.WhenAll(deployment.All.Select(s => s.WaitUntilReadyAsync(StartPatience)));
         }
         catch

@@ -3,27 +3,35 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace SupportCopilot.Reliability.Tests;
+namespace SupportCopilot.Testing;
 
 /// <summary>
-/// One service as its own OS process from its build output, which a test may kill with SIGKILL
-/// and start again on the same port. Its output goes to a log file for when a test fails.
+/// One service as its own OS process from its build output, the way it runs in production, which
+/// a test may kill with SIGKILL and start again on the same port. Its output goes to a log file
+/// for when a test fails. Every process gets a bootstrap admin key (<see cref="AdminApiKey"/>
+/// unless the environment names another), and <see cref="Http"/> sends it.
 /// </summary>
-internal sealed class ServiceProcess : IAsyncDisposable
+public sealed class ServiceProcess : IAsyncDisposable
 {
+    public const string AdminApiKey = "sc_test-processes-bootstrap-admin";
+
     private readonly string _project;
     private readonly IReadOnlyDictionary<string, string?> _environment;
+    private readonly IReadOnlyList<string> _arguments;
     private Process? _process;
     private StreamWriter? _log;
 
-    private ServiceProcess(string project, string name, IReadOnlyDictionary<string, string?> environment)
+    private ServiceProcess(string project, string name, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> arguments)
     {
         _project = project;
         Name = name;
         _environment = environment;
+        _arguments = arguments;
         BaseAddress = new Uri($"http://127.0.0.1:{FreePort()}");
-        LogFile = Path.Combine(Path.GetTempPath(), $"supportcopilot-reliability-{name}-{BaseAddress.Port}.log");
+        LogFile = Path.Combine(Path.GetTempPath(), $"supportcopilot-{name}-{BaseAddress.Port}.log");
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var key = environment.TryGetValue("Auth__AdminApiKey", out var configured) && !string.IsNullOrEmpty(configured) ? configured : AdminApiKey;
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
     }
 
     public string Name { get; }
@@ -36,9 +44,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public int ProcessId => _process?.Id ?? 0;
 
-    public static ServiceProcess Start(string project, string name, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>Starts <paramref name="project"/> (e.g. <c>SupportCopilot.Intake</c>); <paramref name="name"/> labels its log.</summary>
+    public static ServiceProcess Start(
+        string project, IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? arguments = null, string? name = null)
     {
-        var service = new ServiceProcess(project, name, environment);
+        var service = new ServiceProcess(project, name ?? project, environment, [.. arguments ?? []]);
         service.Start();
         return service;
     }
@@ -59,7 +69,13 @@ internal sealed class ServiceProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(dll);
+        foreach (var argument in _arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["ASPNETCORE_URLS"] = BaseAddress.ToString();
+        start.Environment["Auth__AdminApiKey"] = AdminApiKey;
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Extensions.Diagnostics.HealthChecks"] = "None";
