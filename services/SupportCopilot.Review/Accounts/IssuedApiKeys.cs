@@ -28,7 +28,7 @@ internal sealed class IssuedApiKey
 /// publish <see cref="ApiKeyIssued"/> and <see cref="ApiKeyRevoked"/> in the same transaction, so
 /// services in other processes can learn the hashes without reading this table.
 /// </summary>
-internal sealed class IssuedApiKeys(ReviewDatabase database, TimeProvider time) : IApiKeyStore
+internal sealed class IssuedApiKeys(ReviewDatabase database, TimeProvider time) : IApiKeyIssuer
 {
     private const string Columns = """
         key_id AS KeyId, name AS Name, role AS Role, created_at AS CreatedAt, created_by AS CreatedBy,

@@ -21,7 +21,7 @@ internal sealed class KnownApiKey
 /// The API keys a service learned from <see cref="ApiKeyIssued"/> and <see cref="ApiKeyRevoked"/>,
 /// kept in its own <c>known_api_keys</c> table. A revoked key never matches.
 /// </summary>
-public sealed class KnownApiKeyStore<TDatabase>(TDatabase database) : IApiKeyStore
+public sealed class KnownApiKeyStore<TDatabase>(TDatabase database) : ILearnedApiKeyStore
     where TDatabase : ServiceDatabase
 {
     private const string SelectActiveByHash = """
