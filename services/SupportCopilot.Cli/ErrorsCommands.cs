@@ -24,6 +24,7 @@ internal static class ErrorsCommands
     public static readonly IReadOnlyList<string> ServiceQueues =
     [
         "drafting-ticket-received",
+        "drafting-api-key-events",
         "intake-draft-ready",
         "intake-draft-queued-for-review",
         "intake-reply-approved",
@@ -31,6 +32,7 @@ internal static class ErrorsCommands
         "intake-send-reply",
         "intake-send-reply-fault",
         "intake-reply-retry-requested",
+        "intake-api-key-events",
         "review-draft-ready",
         "review-reply-failed",
         "review-reply-sent",

@@ -10,7 +10,8 @@ namespace SupportCopilot.Cli;
 
 /// <summary>
 /// <c>copilot users add &lt;email&gt; --role agent</c> and <c>copilot users list</c>;
-/// <c>copilot keys issue &lt;name&gt; --role ops</c>, <c>copilot keys list</c>, <c>copilot keys revoke &lt;keyId&gt;</c>.
+/// <c>copilot keys issue &lt;name&gt; --role ops</c>, <c>copilot keys list</c>, <c>copilot keys revoke &lt;keyId&gt;</c>,
+/// <c>copilot keys announce</c>.
 /// They write Review's own tables directly, as an admin on a machine with database access would,
 /// and record themselves in the audit log as <c>cli</c>.
 /// </summary>
@@ -91,8 +92,26 @@ internal static class UsersCommands
                 return Succeeded;
             }));
 
+        var announce = new Command("announce", "Publish every issued key again (and every revocation), so services started later learn them.");
+        AddDatabaseOptions(announce, out var announceProvider, out var announceConnectionString, out var announceDataDirectory);
+        announce.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(announceProvider), parse.GetValue(announceConnectionString), parse.GetValue(announceDataDirectory), cancellationToken,
+            database => AnnounceKeysAsync(database, Console.Out, cancellationToken)));
+
         yield return new Command("users", "Local accounts of the review UI.") { add, list };
-        yield return new Command("keys", "API keys for the HTTP APIs.") { issue, keys, revoke };
+        yield return new Command("keys", "API keys for the HTTP APIs.") { issue, keys, revoke, announce };
+    }
+
+    /// <summary>
+    /// Writes the announcements to Review's outbox; Review's relay publishes them, so Review must be
+    /// running (or start) for them to leave.
+    /// </summary>
+    public static async Task<int> AnnounceKeysAsync(ReviewDatabase database, TextWriter output, CancellationToken cancellationToken)
+    {
+        var (active, revoked) = await new IssuedApiKeys(database, TimeProvider.System).AnnounceAsync(cancellationToken);
+        await Audit(database).RecordAsync("api_key.announced", "all", $"active={active} revoked={revoked}", cancellationToken, actor: "cli");
+        await output.WriteLineAsync($"Announced {active} active and {revoked} revoked keys; Review's outbox relay publishes them to every service.");
+        return Succeeded;
     }
 
     public static async Task<int> AddUserAsync(

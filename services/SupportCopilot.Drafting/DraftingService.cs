@@ -28,6 +28,7 @@ public static class DraftingService
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<DraftingOptions>>().Value);
 
         services.AddSupportCopilotAuthentication(builder.Configuration);
+        services.AddKnownApiKeys<DraftingDatabase>();
         services.AddSingleton(sp => ChunkEmbedder.Create(sp.GetRequiredService<DraftingOptions>().Embeddings)!);
         services.AddSingleton<KnowledgeIndex>(sp => new KnowledgeIndex(sp.GetRequiredService<DraftingOptions>(), sp.GetService<ChunkEmbedder>()));
         services.AddSingleton<KnowledgeImporter>(sp => new KnowledgeImporter(
@@ -54,6 +55,7 @@ public static class DraftingService
         bus.AddServiceConsumer<AnswerMemoryConsumer>(Name);
         KnowledgeChangedConsumer.Register(bus);
         bus.AddServiceConsumer<DecisionLabelConsumer>(Name);
+        bus.AddApiKeyEventsConsumer<DraftingDatabase>(Name);
     }
 
     public static IEndpointRouteBuilder MapDraftingService(this IEndpointRouteBuilder app)

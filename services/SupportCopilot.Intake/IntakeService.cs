@@ -27,6 +27,7 @@ public static class IntakeService
         var services = builder.Services;
         services.AddServiceDatabase<IntakeDatabase>(builder.Configuration, IntakeMigrations.All);
         services.AddSupportCopilotAuthentication(builder.Configuration);
+        services.AddKnownApiKeys<IntakeDatabase>();
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<GenericTicketValidator>();
         services.AddConnectorWebhookSettings(builder.Configuration);
@@ -50,6 +51,7 @@ public static class IntakeService
         bus.AddServiceConsumer<SendReplyConsumer>(Name);
         bus.AddServiceConsumer<SendReplyFaultConsumer>(Name);
         bus.AddServiceConsumer<ReplyRetryRequestedConsumer>(Name);
+        bus.AddApiKeyEventsConsumer<IntakeDatabase>(Name);
     }
 
     public static IEndpointRouteBuilder MapIntakeService(this IEndpointRouteBuilder app)

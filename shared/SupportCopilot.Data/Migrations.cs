@@ -58,8 +58,9 @@ public static class Migrator
     /// <summary>
     /// Shared migrations after <see cref="Messaging"/> are numbered from this base up, so they can
     /// never clash with a service's own migrations (1 to <see cref="SharedVersionBase"/> - 1).
-    /// They touch only the outbox and inbox tables, so their order relative to a service's
-    /// migrations does not matter. (Messaging keeps 0: databases already record it so.)
+    /// They touch only tables of their own (outbox, inbox, known API keys), never a service's,
+    /// so their order relative to a service's migrations does not matter. (Messaging keeps 0:
+    /// databases already record it so.)
     /// </summary>
     public const int SharedVersionBase = 1_000_000;
 
@@ -69,6 +70,37 @@ public static class Migrator
         "outbox trace parent",
         Sqlite: "ALTER TABLE outbox_messages ADD COLUMN trace_parent TEXT NULL;",
         Postgres: "ALTER TABLE outbox_messages ADD COLUMN IF NOT EXISTS trace_parent text NULL;");
+
+    /// <summary>
+    /// API keys a service learned from <c>ApiKeyIssued</c> and <c>ApiKeyRevoked</c>, so it accepts
+    /// keys issued elsewhere without reading another service's tables. A revocation that arrives
+    /// first leaves a row with only <c>revoked_at</c> (a tombstone), hence the nullable columns.
+    /// </summary>
+    public static readonly Migration KnownApiKeys = new(
+        SharedVersionBase + 2,
+        "known api keys",
+        Sqlite: """
+            CREATE TABLE known_api_keys (
+                key_id TEXT NOT NULL PRIMARY KEY,
+                name TEXT NULL,
+                key_hash TEXT NULL,
+                role TEXT NULL,
+                issued_at TEXT NULL,
+                revoked_at TEXT NULL
+            );
+            CREATE INDEX ix_known_api_keys_hash ON known_api_keys (key_hash);
+            """,
+        Postgres: """
+            CREATE TABLE IF NOT EXISTS known_api_keys (
+                key_id uuid NOT NULL PRIMARY KEY,
+                name text NULL,
+                key_hash text NULL,
+                role text NULL,
+                issued_at timestamptz NULL,
+                revoked_at timestamptz NULL
+            );
+            CREATE INDEX IF NOT EXISTS ix_known_api_keys_hash ON known_api_keys (key_hash);
+            """);
 
     /// <summary>Every migration a service's schema gets: the shared ones and its own, in order.</summary>
     public static IReadOnlyList<Migration> AllFor(IReadOnlyList<Migration> serviceMigrations)
@@ -84,7 +116,7 @@ public static class Migrator
             }
         }
 
-        return serviceMigrations.Prepend(OutboxTraceParent).Prepend(Messaging).OrderBy(m => m.Version).ToList();
+        return serviceMigrations.Prepend(KnownApiKeys).Prepend(OutboxTraceParent).Prepend(Messaging).OrderBy(m => m.Version).ToList();
     }
 
     /// <summary>Applies what is missing; returns how many migrations it applied (0: already current).</summary>

@@ -92,6 +92,7 @@ public sealed class DbMigrateTests
             var versions = (await connection.QueryAsync<int>($"SELECT version FROM \"{schema}\".schema_migrations")).ToList();
             Assert.Equal(versions.Distinct().Count(), versions.Count);
             Assert.Contains(Migrator.OutboxTraceParent.Version, versions);
+            Assert.Contains(Migrator.KnownApiKeys.Version, versions);
         }
     }
 }

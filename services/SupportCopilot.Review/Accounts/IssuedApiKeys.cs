@@ -28,7 +28,7 @@ internal sealed class IssuedApiKey
 /// publish <see cref="ApiKeyIssued"/> and <see cref="ApiKeyRevoked"/> in the same transaction, so
 /// services in other processes can learn the hashes without reading this table.
 /// </summary>
-internal sealed class IssuedApiKeys(ReviewDatabase database, TimeProvider time) : IApiKeyStore
+internal sealed class IssuedApiKeys(ReviewDatabase database, TimeProvider time) : IApiKeyIssuer
 {
     private const string Columns = """
         key_id AS KeyId, name AS Name, role AS Role, created_at AS CreatedAt, created_by AS CreatedBy,
@@ -47,6 +47,11 @@ internal sealed class IssuedApiKeys(ReviewDatabase database, TimeProvider time) 
     private const string RevokeKey = """
         UPDATE api_keys SET revoked_at = @RevokedAt, revoked_by = @RevokedBy
         WHERE key_id = @KeyId AND revoked_at IS NULL
+        """;
+
+    private const string SelectForAnnouncement = """
+        SELECT key_id AS KeyId, name AS Name, key_hash AS KeyHash, role AS Role, created_at AS CreatedAt, revoked_at AS RevokedAt
+        FROM api_keys ORDER BY created_at
         """;
 
     public async ValueTask<ApiKeyOwner?> FindAsync(string keyHash, CancellationToken cancellationToken)
@@ -86,9 +91,52 @@ internal sealed class IssuedApiKeys(ReviewDatabase database, TimeProvider time) 
         return changed == 1;
     }
 
+    /// <summary>
+    /// Publishes every key again: <see cref="ApiKeyIssued"/> for an active one, <see cref="ApiKeyRevoked"/>
+    /// for a revoked one. A service that started after a key was issued never heard of it; its
+    /// consumer takes the repeat as harmlessly as a redelivery.
+    /// </summary>
+    public async Task<(int Active, int Revoked)> AnnounceAsync(CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.BeginAsync(cancellationToken);
+        var keys = (await transaction.Connection.QueryAsync<AnnouncedKey>(
+            new CommandDefinition(SelectForAnnouncement, transaction: transaction.Transaction, cancellationToken: cancellationToken))).AsList();
+        foreach (var key in keys)
+        {
+            if (key.RevokedAt is { } revokedAt)
+            {
+                await transaction.PublishAsync(new ApiKeyRevoked(key.KeyId, revokedAt), cancellationToken);
+            }
+            else
+            {
+                await transaction.PublishAsync(new ApiKeyIssued(key.KeyId, key.Name, key.KeyHash, key.Role, key.CreatedAt), cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        var revoked = keys.Count(k => k.RevokedAt is not null);
+        return (keys.Count - revoked, revoked);
+    }
+
     public async Task<IReadOnlyList<IssuedApiKey>> ListAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return (await connection.QueryAsync<IssuedApiKey>(new CommandDefinition(SelectAll, cancellationToken: cancellationToken))).AsList();
     }
+}
+
+/// <summary>What <see cref="IssuedApiKeys.AnnounceAsync"/> republishes of a key.</summary>
+internal sealed class AnnouncedKey
+{
+    public Guid KeyId { get; init; }
+
+    public string Name { get; init; } = string.Empty;
+
+    public string KeyHash { get; init; } = string.Empty;
+
+    public string Role { get; init; } = string.Empty;
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset? RevokedAt { get; init; }
 }

@@ -78,8 +78,16 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     private async Task<ApiKeyOwner?> FindAsync(string hash)
     {
+        // With the issuer in this process (standalone), its table is the truth; copies learned
+        // from its events lag behind it, and a key revoked a moment ago must not slip through them.
+        var issuerHere = stores.Any(s => s is IApiKeyIssuer);
         foreach (var store in stores)
         {
+            if (issuerHere && store is ILearnedApiKeyStore)
+            {
+                continue;
+            }
+
             var owner = await store.FindAsync(hash, Context.RequestAborted);
             if (owner is not null)
             {

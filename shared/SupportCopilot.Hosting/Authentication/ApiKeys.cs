@@ -15,6 +15,15 @@ public interface IApiKeyStore
     ValueTask<ApiKeyOwner?> FindAsync(string keyHash, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The store of the service that issues keys (Review). Where it runs in the same process, the
+/// authentication handler trusts it alone and skips copies learned from its events.
+/// </summary>
+public interface IApiKeyIssuer : IApiKeyStore;
+
+/// <summary>A store that learned its keys from <c>ApiKeyIssued</c> and <c>ApiKeyRevoked</c>, so it may lag behind the issuer.</summary>
+internal interface ILearnedApiKeyStore : IApiKeyStore;
+
 /// <summary>Key generation and hashing: keys are random, only their hashes are stored.</summary>
 public static class ApiKeys
 {
