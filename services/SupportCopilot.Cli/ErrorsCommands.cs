@@ -24,6 +24,8 @@ internal static class ErrorsCommands
     public static readonly IReadOnlyList<string> ServiceQueues =
     [
         "drafting-ticket-received",
+        "drafting-answer-memory",
+        "drafting-decision-label",
         "drafting-api-key-events",
         "intake-draft-ready",
         "intake-draft-queued-for-review",
