@@ -51,91 +51,52 @@ internal static class ExportBenchCommand
         var command = new Command("bench", "Benchmark the exporter against a bare streamed SELECT on generated corrections.") { rows, provider, connectionString };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var postgres = string.Equals(parse.GetValue(provider), "postgres", StringComparison.OrdinalIgnoreCase);
             var count = parse.GetValue(rows);
-            var folder = Path.Combine(Path.GetTempPath(), "copilot-bench-" + Guid.NewGuid().ToString("N"));
-            string? databaseName = null;
-            string? admin = null;
-            DatabaseSettings settings;
-            if (postgres)
+            await using var throwaway = await BenchDatabase.CreateAsync(
+                string.Equals(parse.GetValue(provider), "postgres", StringComparison.OrdinalIgnoreCase), parse.GetValue(connectionString), "bench", cancellationToken);
+            var settings = throwaway.Settings;
+            var folder = throwaway.Folder;
+            var database = new ReviewDatabase(settings);
+            await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
+            var generate = Stopwatch.StartNew();
+            await GenerateAsync(database, count, cancellationToken);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: generated {count} corrections in {generate.Elapsed.TotalSeconds:0.0} s"));
+
+            var (bareSeconds, bareRows, bareMemory) = await MeasureAsync(async () =>
             {
-                admin = parse.GetValue(connectionString) ?? CliConfiguration.Database(null, null, null).ConnectionString
-                    ?? throw new InvalidOperationException("--connection-string is required for postgres.");
-                databaseName = "sc_bench_" + Guid.NewGuid().ToString("N")[..12];
-                await using (var connection = new NpgsqlConnection(admin))
+                await using var connection = await database.OpenAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = BareSelect;
+                command.CommandTimeout = 0;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                long n = 0;
+                var values = new object[reader.FieldCount];
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    await connection.OpenAsync(cancellationToken);
-                    await connection.ExecuteAsync($"CREATE DATABASE {databaseName}");
+                    reader.GetValues(values);
+                    n++;
                 }
 
-                settings = new DatabaseSettings { Provider = DatabaseProvider.Postgres, ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = databaseName }.ConnectionString };
-            }
-            else
+                return n;
+            });
+            Print("bare SELECT", bareRows, bareSeconds, bareMemory);
+
+            var output = Path.Combine(folder, "bench-sft.jsonl");
+            Directory.CreateDirectory(folder);
+            ExportManifest? manifest = null;
+            var (exportSeconds, exportRows, exportMemory) = await MeasureAsync(async () =>
             {
-                settings = new DatabaseSettings { Provider = DatabaseProvider.Sqlite, DataDirectory = folder };
-            }
-
-            try
-            {
-                var database = new ReviewDatabase(settings);
-                await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
-                var generate = Stopwatch.StartNew();
-                await GenerateAsync(database, count, cancellationToken);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: generated {count} corrections in {generate.Elapsed.TotalSeconds:0.0} s"));
-
-                var (bareSeconds, bareRows, bareMemory) = await MeasureAsync(async () =>
-                {
-                    await using var connection = await database.OpenAsync(cancellationToken);
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = BareSelect;
-                    command.CommandTimeout = 0;
-                    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                    long n = 0;
-                    var values = new object[reader.FieldCount];
-                    while (await reader.ReadAsync(cancellationToken))
-                    {
-                        reader.GetValues(values);
-                        n++;
-                    }
-
-                    return n;
-                });
-                Print("bare SELECT", bareRows, bareSeconds, bareMemory);
-
-                var output = Path.Combine(folder, "bench-sft.jsonl");
-                Directory.CreateDirectory(folder);
-                ExportManifest? manifest = null;
-                var (exportSeconds, exportRows, exportMemory) = await MeasureAsync(async () =>
-                {
-                    manifest = await ExportFiles.ExportAsync(
-                        new CorrectionExporter(database, NullLogger<CorrectionExporter>.Instance),
-                        new ExportRequest { Format = ExportFormat.Sft, Split = 0.9 },
-                        output,
-                        progress: null,
-                        cancellationToken);
-                    return manifest.Counts.Read;
-                });
-                Print("export sft", exportRows, exportSeconds, exportMemory);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {exportSeconds / bareSeconds:0.0}"));
-                Console.WriteLine("  redactions " + string.Join(", ", manifest.Redaction.Replaced.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))) + "; skipped " + string.Join(", ", manifest.Counts.Skipped.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))));
-            }
-            finally
-            {
-                NpgsqlConnection.ClearAllPools();
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                if (databaseName is not null)
-                {
-                    await using var connection = new NpgsqlConnection(admin);
-                    await connection.OpenAsync(CancellationToken.None);
-                    await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {databaseName} WITH (FORCE)");
-                }
-
-                if (Directory.Exists(folder))
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-            }
-
+                manifest = await ExportFiles.ExportAsync(
+                    new CorrectionExporter(database, NullLogger<CorrectionExporter>.Instance),
+                    new ExportRequest { Format = ExportFormat.Sft, Split = 0.9 },
+                    output,
+                    progress: null,
+                    cancellationToken);
+                return manifest.Counts.Read;
+            });
+            Print("export sft", exportRows, exportSeconds, exportMemory);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {exportSeconds / bareSeconds:0.0}"));
+            Console.WriteLine("  redactions " + string.Join(", ", manifest.Redaction.Replaced.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))) + "; skipped " + string.Join(", ", manifest.Counts.Skipped.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))));
             return 0;
         });
         return command;

@@ -30,69 +30,30 @@ internal static class ReviewBenchCommand
         var bench = new Command("bench", "Time the review queue's queries on generated pending items.") { items, provider, connectionString };
         bench.SetAction(async (parse, cancellationToken) =>
         {
-            var postgres = string.Equals(parse.GetValue(provider), "postgres", StringComparison.OrdinalIgnoreCase);
-            var folder = Path.Combine(Path.GetTempPath(), "copilot-review-bench-" + Guid.NewGuid().ToString("N"));
-            string? databaseName = null;
-            string? admin = null;
-            DatabaseSettings settings;
-            if (postgres)
+            await using var throwaway = await BenchDatabase.CreateAsync(
+                string.Equals(parse.GetValue(provider), "postgres", StringComparison.OrdinalIgnoreCase), parse.GetValue(connectionString), "review_bench", cancellationToken);
+            var settings = throwaway.Settings;
+            var database = new ReviewDatabase(settings);
+            await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
+            var count = parse.GetValue(items);
+            var generate = Stopwatch.StartNew();
+            await GenerateAsync(database, count, cancellationToken);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: queued {count} pending items in {generate.Elapsed.TotalSeconds:0.0} s"));
+            await using (var connection = await database.OpenAsync(cancellationToken))
             {
-                admin = parse.GetValue(connectionString) ?? CliConfiguration.Database(null, null, null).ConnectionString
-                    ?? throw new InvalidOperationException("--connection-string is required for postgres.");
-                databaseName = "sc_review_bench_" + Guid.NewGuid().ToString("N")[..12];
-                await using (var connection = new NpgsqlConnection(admin))
-                {
-                    await connection.OpenAsync(cancellationToken);
-                    await connection.ExecuteAsync($"CREATE DATABASE {databaseName}");
-                }
-
-                settings = new DatabaseSettings { Provider = DatabaseProvider.Postgres, ConnectionString = new NpgsqlConnectionStringBuilder(admin) { Database = databaseName }.ConnectionString };
-            }
-            else
-            {
-                settings = new DatabaseSettings { Provider = DatabaseProvider.Sqlite, DataDirectory = folder };
+                // What autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would have done on a live database.
+                await connection.ExecuteAsync(new CommandDefinition(database.IsPostgres ? $"ANALYZE {database.Schema}.review_items" : "ANALYZE main", cancellationToken: cancellationToken));
             }
 
-            try
-            {
-                var database = new ReviewDatabase(settings);
-                await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
-                var count = parse.GetValue(items);
-                var generate = Stopwatch.StartNew();
-                await GenerateAsync(database, count, cancellationToken);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: queued {count} pending items in {generate.Elapsed.TotalSeconds:0.0} s"));
-                await using (var connection = await database.OpenAsync(cancellationToken))
-                {
-                    // What autovacuum (PostgreSQL) or a periodic ANALYZE (SQLite) would have done on a live database.
-                    await connection.ExecuteAsync(new CommandDefinition(database.IsPostgres ? $"ANALYZE {database.Schema}.review_items" : "ANALYZE main", cancellationToken: cancellationToken));
-                }
-
-                var queue = new QueueQueries(database);
-                const int pageSize = 50;
-                await TimeAsync("first page (50)", () => queue.PageAsync(QueueFilter.None, 1, pageSize, 0.8, 0.5, cancellationToken));
-                await TimeAsync("page 100 (items 4,951-5,000)", () => queue.PageAsync(QueueFilter.None, 100, pageSize, 0.8, 0.5, cancellationToken));
-                await TimeAsync("filtered: connector + band", () => queue.PageAsync(new QueueFilter("freshdesk", null, null, "low", null), 1, pageSize, 0.8, 0.5, cancellationToken));
-                await TimeAsync("filtered: reason", () => queue.PageAsync(new QueueFilter(null, null, "guarded:billing", null, null), 1, pageSize, 0.8, 0.5, cancellationToken));
-                await TimeAsync("filter counts", () => queue.FacetsAsync(0.8, 0.5, cancellationToken));
-                await TimeAsync("live fingerprint", () => queue.VersionAsync(cancellationToken));
-                return 0;
-            }
-            finally
-            {
-                NpgsqlConnection.ClearAllPools();
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                if (databaseName is not null)
-                {
-                    await using var connection = new NpgsqlConnection(admin);
-                    await connection.OpenAsync(CancellationToken.None);
-                    await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {databaseName} WITH (FORCE)");
-                }
-
-                if (Directory.Exists(folder))
-                {
-                    Directory.Delete(folder, recursive: true);
-                }
-            }
+            var queue = new QueueQueries(database);
+            const int pageSize = 50;
+            await TimeAsync("first page (50)", () => queue.PageAsync(QueueFilter.None, 1, pageSize, 0.8, 0.5, cancellationToken));
+            await TimeAsync("page 100 (items 4,951-5,000)", () => queue.PageAsync(QueueFilter.None, 100, pageSize, 0.8, 0.5, cancellationToken));
+            await TimeAsync("filtered: connector + band", () => queue.PageAsync(new QueueFilter("freshdesk", null, null, "low", null), 1, pageSize, 0.8, 0.5, cancellationToken));
+            await TimeAsync("filtered: reason", () => queue.PageAsync(new QueueFilter(null, null, "guarded:billing", null, null), 1, pageSize, 0.8, 0.5, cancellationToken));
+            await TimeAsync("filter counts", () => queue.FacetsAsync(0.8, 0.5, cancellationToken));
+            await TimeAsync("live fingerprint", () => queue.VersionAsync(cancellationToken));
+            return 0;
         });
         return new Command("review", "The review queue.") { bench };
     }
