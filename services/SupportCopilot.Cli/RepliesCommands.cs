@@ -19,17 +19,14 @@ internal static class RepliesCommands
     public static Command Create()
     {
         var failed = new Command("failed", "List replies whose delivery failed (oldest first).");
-        AddDatabaseOptions(failed, out var provider, out var connectionString, out var dataDirectory);
-        failed.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(provider), parse.GetValue(connectionString), parse.GetValue(dataDirectory),
-            database => ListAsync(database, Console.Out, cancellationToken)));
+        var failedDatabase = DatabaseOptions.AddTo(failed);
+        failed.SetAction((parse, cancellationToken) => IntakeAsync(failedDatabase, parse, database => ListAsync(database, Console.Out, cancellationToken)));
 
         var draftId = new Argument<Guid>("draftId") { Description = "The draft whose reply to deliver again (see copilot replies failed)." };
         var retry = new Command("retry", "Deliver a failed reply again (it is still posted at most once).") { draftId };
-        AddDatabaseOptions(retry, out var retryProvider, out var retryConnectionString, out var retryDataDirectory);
-        retry.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(retryProvider), parse.GetValue(retryConnectionString), parse.GetValue(retryDataDirectory),
-            database => RetryAsync(database, parse.GetValue(draftId), Console.Out, Console.Error, cancellationToken)));
+        var retryDatabase = DatabaseOptions.AddTo(retry);
+        retry.SetAction((parse, cancellationToken) => IntakeAsync(
+            retryDatabase, parse, database => RetryAsync(database, parse.GetValue(draftId), Console.Out, Console.Error, cancellationToken)));
 
         return new Command("replies", "Reply deliveries to helpdesks.") { failed, retry };
     }
@@ -68,50 +65,6 @@ internal static class RepliesCommands
         }
     }
 
-    private static void AddDatabaseOptions(Command command, out Option<string?> provider, out Option<string?> connectionString, out Option<string?> dataDirectory)
-    {
-        provider = new Option<string?>("--database-provider") { Description = "sqlite or postgres (default: Database__Provider, else sqlite)." };
-        provider.AcceptOnlyFromAmong("sqlite", "postgres", "Sqlite", "Postgres");
-        connectionString = new Option<string?>("--connection-string") { Description = "PostgreSQL connection string (default: Database__ConnectionString)." };
-        dataDirectory = new Option<string?>("--data-dir") { Description = "Folder of the SQLite files (default: Database__DataDirectory, else ./data)." };
-        command.Options.Add(provider);
-        command.Options.Add(connectionString);
-        command.Options.Add(dataDirectory);
-    }
-
-    private static async Task<int> RunAsync(string? provider, string? connectionString, string? dataDirectory, Func<IntakeDatabase, Task<int>> run)
-    {
-        DatabaseSettings settings;
-        try
-        {
-            settings = CliConfiguration.Database(provider, connectionString, dataDirectory);
-        }
-        catch (InvalidOperationException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return InvalidConfiguration;
-        }
-
-        var validation = new DatabaseSettingsValidator().Validate(null, settings);
-        if (validation.Failed)
-        {
-            foreach (var failure in validation.Failures)
-            {
-                await Console.Error.WriteLineAsync(failure);
-            }
-
-            return InvalidConfiguration;
-        }
-
-        try
-        {
-            return await run(new IntakeDatabase(settings));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The driver's message, never the settings: the connection string holds a password.
-            await Console.Error.WriteLineAsync($"intake: {ex.GetType().Name}: {ex.Message}");
-            return Failed;
-        }
-    }
+    private static Task<int> IntakeAsync(DatabaseOptions options, ParseResult parse, Func<IntakeDatabase, Task<int>> run) =>
+        options.RunAsync(parse, "intake", settings => new IntakeDatabase(settings), run);
 }

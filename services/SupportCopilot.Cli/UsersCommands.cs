@@ -27,15 +27,15 @@ internal static class UsersCommands
         var role = RoleOption();
         var password = new Option<string?>("--password") { Description = "Their first password (12+ characters); without it one is generated and printed." };
         var add = new Command("add", "Create a local account.") { email, role, password };
-        AddDatabaseOptions(add, out var provider, out var connectionString, out var dataDirectory);
-        add.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(provider), parse.GetValue(connectionString), parse.GetValue(dataDirectory), cancellationToken,
+        var addDatabase = DatabaseOptions.AddTo(add);
+        add.SetAction((parse, cancellationToken) => ReviewAsync(
+            addDatabase, parse, cancellationToken,
             database => AddUserAsync(database, parse.GetValue(email)!, parse.GetValue(role)!, parse.GetValue(password), Console.Out, Console.Error, cancellationToken)));
 
         var list = new Command("list", "List local accounts and their roles.");
-        AddDatabaseOptions(list, out var listProvider, out var listConnectionString, out var listDataDirectory);
-        list.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(listProvider), parse.GetValue(listConnectionString), parse.GetValue(listDataDirectory), cancellationToken,
+        var listDatabase = DatabaseOptions.AddTo(list);
+        list.SetAction((parse, cancellationToken) => ReviewAsync(
+            listDatabase, parse, cancellationToken,
             async database =>
             {
                 foreach (var user in await new UserAccounts(database, TimeProvider.System).ListAsync(cancellationToken))
@@ -49,9 +49,9 @@ internal static class UsersCommands
         var name = new Argument<string>("name") { Description = "What the key is for, e.g. 'nightly export'." };
         var keyRole = RoleOption();
         var issue = new Command("issue", "Issue an API key scoped to a role; the key is printed once.") { name, keyRole };
-        AddDatabaseOptions(issue, out var issueProvider, out var issueConnectionString, out var issueDataDirectory);
-        issue.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(issueProvider), parse.GetValue(issueConnectionString), parse.GetValue(issueDataDirectory), cancellationToken,
+        var issueDatabase = DatabaseOptions.AddTo(issue);
+        issue.SetAction((parse, cancellationToken) => ReviewAsync(
+            issueDatabase, parse, cancellationToken,
             async database =>
             {
                 var (key, secret) = await new IssuedApiKeys(database, TimeProvider.System).IssueAsync(parse.GetValue(name)!, parse.GetValue(keyRole)!, "cli", cancellationToken);
@@ -62,9 +62,9 @@ internal static class UsersCommands
 
         var keyId = new Argument<Guid>("keyId") { Description = "The key to revoke (see copilot keys list)." };
         var revoke = new Command("revoke", "Revoke an API key.") { keyId };
-        AddDatabaseOptions(revoke, out var revokeProvider, out var revokeConnectionString, out var revokeDataDirectory);
-        revoke.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(revokeProvider), parse.GetValue(revokeConnectionString), parse.GetValue(revokeDataDirectory), cancellationToken,
+        var revokeDatabase = DatabaseOptions.AddTo(revoke);
+        revoke.SetAction((parse, cancellationToken) => ReviewAsync(
+            revokeDatabase, parse, cancellationToken,
             async database =>
             {
                 if (await new IssuedApiKeys(database, TimeProvider.System).RevokeAsync(parse.GetValue(keyId), "cli", cancellationToken))
@@ -79,9 +79,9 @@ internal static class UsersCommands
             }));
 
         var keys = new Command("list", "List issued API keys (never the keys themselves).");
-        AddDatabaseOptions(keys, out var keysProvider, out var keysConnectionString, out var keysDataDirectory);
-        keys.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(keysProvider), parse.GetValue(keysConnectionString), parse.GetValue(keysDataDirectory), cancellationToken,
+        var keysDatabase = DatabaseOptions.AddTo(keys);
+        keys.SetAction((parse, cancellationToken) => ReviewAsync(
+            keysDatabase, parse, cancellationToken,
             async database =>
             {
                 foreach (var key in await new IssuedApiKeys(database, TimeProvider.System).ListAsync(cancellationToken))
@@ -93,9 +93,9 @@ internal static class UsersCommands
             }));
 
         var announce = new Command("announce", "Publish every issued key again (and every revocation), so services started later learn them.");
-        AddDatabaseOptions(announce, out var announceProvider, out var announceConnectionString, out var announceDataDirectory);
-        announce.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(announceProvider), parse.GetValue(announceConnectionString), parse.GetValue(announceDataDirectory), cancellationToken,
+        var announceDatabase = DatabaseOptions.AddTo(announce);
+        announce.SetAction((parse, cancellationToken) => ReviewAsync(
+            announceDatabase, parse, cancellationToken,
             database => AnnounceKeysAsync(database, Console.Out, cancellationToken)));
 
         yield return new Command("users", "Local accounts of the review UI.") { add, list };
@@ -158,53 +158,10 @@ internal static class UsersCommands
         return role;
     }
 
-    private static void AddDatabaseOptions(Command command, out Option<string?> provider, out Option<string?> connectionString, out Option<string?> dataDirectory)
-    {
-        provider = new Option<string?>("--database-provider") { Description = "sqlite or postgres (default: Database__Provider, else sqlite)." };
-        provider.AcceptOnlyFromAmong("sqlite", "postgres", "Sqlite", "Postgres");
-        connectionString = new Option<string?>("--connection-string") { Description = "PostgreSQL connection string (default: Database__ConnectionString)." };
-        dataDirectory = new Option<string?>("--data-dir") { Description = "Folder of the SQLite files (default: Database__DataDirectory, else ./data)." };
-        command.Options.Add(provider);
-        command.Options.Add(connectionString);
-        command.Options.Add(dataDirectory);
-    }
-
-    private static async Task<int> RunAsync(
-        string? provider, string? connectionString, string? dataDirectory, CancellationToken cancellationToken, Func<ReviewDatabase, Task<int>> run)
-    {
-        DatabaseSettings settings;
-        try
+    private static Task<int> ReviewAsync(DatabaseOptions options, ParseResult parse, CancellationToken cancellationToken, Func<ReviewDatabase, Task<int>> run) =>
+        options.RunAsync(parse, "review", settings => new ReviewDatabase(settings), async database =>
         {
-            settings = CliConfiguration.Database(provider, connectionString, dataDirectory);
-        }
-        catch (InvalidOperationException ex)
-        {
-            await Console.Error.WriteLineAsync(ex.Message);
-            return InvalidConfiguration;
-        }
-
-        var validation = new DatabaseSettingsValidator().Validate(null, settings);
-        if (validation.Failed)
-        {
-            foreach (var failure in validation.Failures)
-            {
-                await Console.Error.WriteLineAsync(failure);
-            }
-
-            return InvalidConfiguration;
-        }
-
-        try
-        {
-            var database = new ReviewDatabase(settings);
             await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
             return await run(database);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The driver's message, never the settings: the connection string holds a password.
-            await Console.Error.WriteLineAsync($"review: {ex.GetType().Name}: {ex.Message}");
-            return Failed;
-        }
-    }
+        });
 }
