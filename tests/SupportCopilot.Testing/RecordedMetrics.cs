@@ -12,6 +12,7 @@ public sealed class RecordedMetrics : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, double> _totals = new();
+    private readonly ConcurrentDictionary<string, int> _counts = new();
 
     public RecordedMetrics(IMeterFactory scope)
     {
@@ -30,6 +31,9 @@ public sealed class RecordedMetrics : IDisposable
     /// <summary>The sum of every measurement of the instrument so far (for a histogram: of the values).</summary>
     public double Total(string instrument) => _totals.GetValueOrDefault(instrument);
 
+    /// <summary>How many measurements the instrument recorded so far (for a histogram: how many values).</summary>
+    public int Count(string instrument) => _counts.GetValueOrDefault(instrument);
+
     /// <summary>Reads the observable instruments (gauges) now; their latest value replaces the total.</summary>
     public void Observe()
     {
@@ -43,5 +47,9 @@ public sealed class RecordedMetrics : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
-    private void Add(string name, double value) => _totals.AddOrUpdate(name, value, (_, total) => total + value);
+    private void Add(string name, double value)
+    {
+        _totals.AddOrUpdate(name, value, (_, total) => total + value);
+        _counts.AddOrUpdate(name, 1, (_, count) => count + 1);
+    }
 }
