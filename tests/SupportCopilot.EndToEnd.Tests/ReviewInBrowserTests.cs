@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SupportCopilot.Testing;
 using Xunit;
@@ -31,11 +32,11 @@ public sealed class ReviewInBrowserTests
         await Assertions.Expect(row).ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 60_000 });
         await SaveScreenshotAsync(page, "review-queue.png");
         await row.ClickAsync();
-        await page.WaitForURLAsync("**/review/*");
+        await ExpectItemPageAsync(page);
         var detail = await page.ContentAsync();
         Assert.Contains("refund-policy.md#", detail, StringComparison.Ordinal);
         Assert.Contains("&lt;script&gt;", detail, StringComparison.Ordinal);
-        Assert.True(await page.Locator(".citations mark").CountAsync() > 0, "Supporting words are highlighted.");
+        await Assertions.Expect(page.Locator(".citations mark").First).ToBeVisibleAsync();
         await SaveScreenshotAsync(page, "review-item.png");
 
         await page.Locator("#edit-panel summary").ClickAsync();
@@ -46,7 +47,7 @@ public sealed class ReviewInBrowserTests
         Assert.True(await page.Locator("#diff-preview del").CountAsync() > 0, "The draft's replaced words are shown struck out.");
         await SaveScreenshotAsync(page, "review-item-diff.png");
         await page.Locator("#confirm-send").ClickAsync();
-        await page.WaitForURLAsync("**/review");
+        await ExpectQueuePageAsync(page);
 
         var ticket = await app.WaitForTicketAsync(ticketId, "sent");
         Assert.Equal("Hi Bo, refunds for yearly plans are prorated. I have started yours. Ana", ticket.GetProperty("reply").GetProperty("text").GetString());
@@ -86,6 +87,7 @@ public sealed class ReviewInBrowserTests
 
         await page.GotoAsync(app.Url("/review"));
         await page.GotoAsync(app.Url($"/review/{draftId}"));
+        await ExpectItemPageAsync(page);
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         Assert.Equal(0, app.Dialogs);
@@ -109,12 +111,26 @@ public sealed class ReviewInBrowserTests
         await page.Keyboard.PressAsync("Escape");
         await page.Keyboard.PressAsync("j");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/review/*");
+        await ExpectItemPageAsync(page);
         await page.Keyboard.PressAsync("a");
-        await page.WaitForURLAsync("**/review");
+        await ExpectQueuePageAsync(page);
 
         var ticket = await app.WaitForTicketAsync(ticketId, "sent");
         Assert.Equal(ticket.GetProperty("draft").GetProperty("text").GetString(), ticket.GetProperty("reply").GetProperty("text").GetString());
+    }
+
+    // Web-first assertions poll until the page is there. Waiting for a URL plus a load event instead
+    // raced with the live queue's requests and now and then waited for a load that had already fired.
+    private static async Task ExpectQueuePageAsync(IPage page)
+    {
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/review$"));
+        await Assertions.Expect(page.Locator("#pending-count")).ToBeVisibleAsync();
+    }
+
+    private static async Task ExpectItemPageAsync(IPage page)
+    {
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/review/[0-9a-f-]{36}"));
+        await Assertions.Expect(page.Locator("#item")).ToBeVisibleAsync();
     }
 
     /// <summary>Screenshots land next to the test binaries, for a person to look at.</summary>
@@ -159,6 +175,8 @@ public sealed class ReviewInBrowserTests
                 },
                 ["--no-sample-tickets"]);
             await standalone.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+            // A loaded 2-core CI machine can take longer than the 5 s default to render a page.
+            Assertions.SetDefaultExpectTimeout(30_000);
             var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
             var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
@@ -188,11 +206,11 @@ public sealed class ReviewInBrowserTests
                 _ = dialog.DismissAsync();
             };
             await page.GotoAsync(Url("/review"));
-            await page.WaitForURLAsync("**/review/signin**");
+            await Assertions.Expect(page).ToHaveURLAsync(new Regex("/review/signin"));
             await page.Locator("#signin-email").FillAsync(email);
             await page.Locator("#signin-password").FillAsync(Password);
             await page.Locator("#signin-password").PressAsync("Enter");
-            await page.WaitForURLAsync(url => !url.Contains("/signin", StringComparison.Ordinal));
+            await ExpectQueuePageAsync(page);
             return page;
         }
 
