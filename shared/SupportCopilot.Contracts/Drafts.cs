@@ -31,6 +31,10 @@ public sealed record DraftReady(
 /// <param name="Usage">Model tokens spent on this ticket and their estimated cost.</param>
 /// <param name="ClarifyingQuestion">A question to ask the customer when the ticket is ambiguous.</param>
 /// <param name="Shadow">What a shadow policy or model would have decided; it decided nothing.</param>
+/// <param name="ReasonTexts">
+/// For each code in <see cref="DraftReady.Reasons"/>, the sentence that tells the agent why (what rule fired, on
+/// which words, which threshold). Codes stay in <c>Reasons</c> for metrics; this is for people.
+/// </param>
 public sealed record DraftInsights(
     string? Category,
     string? Language,
@@ -39,7 +43,11 @@ public sealed record DraftInsights(
     DraftVerification? Verification = null,
     TokenUsage? Usage = null,
     string? ClarifyingQuestion = null,
-    ShadowDecision? Shadow = null);
+    ShadowDecision? Shadow = null,
+    IReadOnlyList<DraftReason>? ReasonTexts = null);
+
+/// <summary>Why a draft waits for a person: the stable code and a sentence for the agent.</summary>
+public sealed record DraftReason(string Code, string Text);
 
 /// <summary>The verifier's verdict: <see cref="UnsupportedSentences"/> lists the draft's sentences no cited passage supports.</summary>
 public sealed record DraftVerification(bool Supported, IReadOnlyList<string> UnsupportedSentences, string Verifier);

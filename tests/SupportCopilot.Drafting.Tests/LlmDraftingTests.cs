@@ -197,6 +197,9 @@ public sealed class LlmDraftingTests : IAsyncLifetime
         Assert.Contains("Business plans have no limit at all.", reason.Text, StringComparison.Ordinal);
         Assert.Equal(["Business plans have no limit at all."], result.Insights.Verification!.UnsupportedSentences);
         Assert.True(result.Signals.VerifierFailed);
+        // The sentence travels to the review item with its code, so the agent reads why.
+        Assert.Equal(result.ReasonCodes, result.Insights.ReasonTexts!.Select(r => r.Code));
+        Assert.Contains(result.Insights.ReasonTexts!, r => r.Code == LlmDrafting.VerificationFailed && r.Text == reason.Text);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using SupportCopilot.Contracts;
 using Xunit;
 
 namespace SupportCopilot.Review.Tests;
@@ -45,6 +46,42 @@ public sealed class ReviewPagesTests
         Assert.Contains("handler=Approve", html, StringComparison.Ordinal);
         Assert.Contains("handler=Preview", html, StringComparison.Ordinal);
         Assert.Contains("handler=Reject", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_detail_page_says_in_words_why_the_draft_was_not_sent_and_keeps_the_code_beside_it()
+    {
+        await using var app = await ReviewApp.StartAsync();
+        var draft = Drafts.NeedingReview() with
+        {
+            Reasons = ["billing_dispute", "low_confidence"],
+            Insights = new DraftInsights(
+                "billing", "en", "neutral", "policy-7",
+                ReasonTexts:
+                [
+                    new DraftReason("billing_dispute", "The ticket disputes a charge or asks for a refund ('charged twice')."),
+                    new DraftReason("low_confidence", "Confidence 0.42 is below the auto-send threshold 0.80."),
+                ]),
+        };
+        await app.EnqueueAsync(draft);
+
+        var html = await app.Client.GetStringAsync(new Uri($"/review/{draft.DraftId}", UriKind.Relative), Token);
+
+        Assert.Contains("The ticket disputes a charge or asks for a refund (&#x27;charged twice&#x27;).", html, StringComparison.Ordinal);
+        Assert.Contains("Confidence 0.42 is below the auto-send threshold 0.80.", html, StringComparison.Ordinal);
+        Assert.Contains("<code class=\"reason-code\">billing_dispute</code>", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_draft_recorded_without_reason_sentences_still_shows_its_reason_codes()
+    {
+        await using var app = await ReviewApp.StartAsync();
+        var draft = await app.EnqueueAsync(Drafts.NeedingReview());
+
+        var html = await app.Client.GetStringAsync(new Uri($"/review/{draft.DraftId}", UriKind.Relative), Token);
+
+        Assert.Contains("data-reason=\"guarded category: billing\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("reason-code", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -116,7 +116,8 @@ internal sealed partial class DraftingPipeline
             modelOutcome?.Verification,
             modelOutcome?.Usage,
             modelOutcome?.ClarifyingQuestion,
-            shadow);
+            shadow,
+            decision.Reasons.Select(r => new DraftReason(r.Code, r.Text)).ToList());
         return new PipelineResult(retrieval, draft, signals, confidence, decision, flags, modelOutcome?.Draft is null ? ExtractiveDrafter.Name : DrafterName, insights);
     }
 

@@ -74,6 +74,18 @@ internal sealed class ReviewItem
     public IReadOnlyList<Citation> Citations => ReviewJson.ReadCitations(CitationsJson);
 
     public IReadOnlyList<string> Reasons => ReviewJson.ReadReasons(ReasonsJson);
+
+    /// <summary>
+    /// Each reason code with the sentence Drafting gave for it; drafts recorded before the sentences
+    /// travelled (or from a sender that gives none) show the code alone.
+    /// </summary>
+    public IReadOnlyList<DraftReason> ExplainedReasons(DraftInsights? insights)
+    {
+        var texts = insights?.ReasonTexts ?? [];
+        return Reasons
+            .Select(code => texts.FirstOrDefault(t => t.Code == code) ?? new DraftReason(code, string.Empty))
+            .ToList();
+    }
 }
 
 /// <summary>The states of a review item; the three decided ones double as the correction's decision.</summary>
