@@ -37,6 +37,7 @@ public static class ReviewService
         builder.Services.AddScoped<IssuedApiKeys>();
         builder.Services.AddScoped<IApiKeyStore>(sp => sp.GetRequiredService<IssuedApiKeys>());
         builder.Services.AddScoped<AuditLog>();
+        builder.Services.AddScoped<SignInThrottle>();
         builder.Services.AddScoped<ClaimHandler>();
         builder.Services.AddScoped<QueueQueries>();
         builder.Services.AddScoped<Metrics.ReviewMetrics>();

@@ -43,6 +43,9 @@ internal sealed class ReviewSettings
     /// <summary>How often the review queue's depth (a metric) is counted.</summary>
     public TimeSpan QueueDepthInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>When password sign-ins are refused after failures (<c>Review:SignIn</c>).</summary>
+    public SignInLimits SignIn { get; set; } = new();
+
     public static OptionsRules<ReviewSettings> Rules { get; } = new(
         (s => s.DefaultPageSize < 1, "Review:DefaultPageSize must be at least 1."),
         (s => s.MaxPageSize < s.DefaultPageSize, "Review:MaxPageSize must be at least Review:DefaultPageSize."),
@@ -53,5 +56,21 @@ internal sealed class ReviewSettings
         (s => s.QueueDepthInterval <= TimeSpan.Zero, "Review:QueueDepthInterval must be positive."),
         (s => s.ClaimLease < TimeSpan.FromSeconds(30), "Review:ClaimLease must be at least 30 seconds."),
         (s => s.ReviewSla <= TimeSpan.Zero, "Review:ReviewSla must be positive."),
-        (s => s.LiveRefreshInterval < TimeSpan.FromSeconds(1), "Review:LiveRefreshInterval must be at least a second."));
+        (s => s.LiveRefreshInterval < TimeSpan.FromSeconds(1), "Review:LiveRefreshInterval must be at least a second."),
+        (s => s.SignIn.MaxFailuresPerEmail < 1 || s.SignIn.MaxFailuresPerAddress < 1,
+            "Review:SignIn:MaxFailuresPerEmail and Review:SignIn:MaxFailuresPerAddress must be at least 1."),
+        (s => s.SignIn.FailureWindow <= TimeSpan.Zero, "Review:SignIn:FailureWindow must be positive."));
+}
+
+/// <summary><c>Review:SignIn</c>: failed password sign-ins within the window that stop further tries until it passes.</summary>
+internal sealed class SignInLimits
+{
+    /// <summary>Failed sign-ins for one email (since its last success) after which that email is refused.</summary>
+    public int MaxFailuresPerEmail { get; set; } = 5;
+
+    /// <summary>Failed sign-ins from one address, whatever the email, after which that address is refused.</summary>
+    public int MaxFailuresPerAddress { get; set; } = 30;
+
+    /// <summary>How far back failures count; a refusal lasts until the oldest counted failure leaves the window.</summary>
+    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(15);
 }

@@ -255,5 +255,16 @@ internal static class ReviewMigrations
                 );
                 CREATE INDEX ix_auto_sent_drafts_drafted_at ON auto_sent_drafts (drafted_at);
                 """),
+        new(
+            50,
+            "audit log looked up by action and actor or address, for sign-in throttling",
+            Sqlite: """
+                CREATE INDEX ix_audit_log_action_actor_at ON audit_log (action, actor, at);
+                CREATE INDEX ix_audit_log_action_address_at ON audit_log (action, remote_address, at);
+                """,
+            Postgres: """
+                CREATE INDEX ix_audit_log_action_actor_at ON audit_log (action, actor, at);
+                CREATE INDEX ix_audit_log_action_address_at ON audit_log (action, remote_address, at);
+                """),
     ];
 }

@@ -8,7 +8,12 @@ namespace SupportCopilot.Review.Pages.Review;
 
 /// <summary>Local sign-in with email and password; with OpenID Connect configured, a button to the provider too.</summary>
 internal sealed class SignInModel(
-    UserAccounts users, AuditLog audit, IOptions<AuthSettings> auth, IOptions<ReviewSettings> settings, TimeProvider time)
+    UserAccounts users,
+    SignInThrottle throttle,
+    AuditLog audit,
+    IOptions<AuthSettings> auth,
+    IOptions<ReviewSettings> settings,
+    TimeProvider time)
     : ReviewPageModel(settings, time)
 {
     public string? Email { get; private set; }
@@ -27,6 +32,16 @@ internal sealed class SignInModel(
             || string.IsNullOrEmpty(password) || password.Length > AccountLimits.MaxPasswordLength)
         {
             ModelState.AddModelError(nameof(Email), "Enter your email and password.");
+            return Page();
+        }
+
+        if (await throttle.RetryAfterAsync(Email, HttpContext.Connection.RemoteIpAddress?.ToString(), cancellationToken) is { } wait)
+        {
+            await audit.RecordAsync("signin.throttled", null, null, cancellationToken, actor: UserAccounts.NormalizeEmail(Email));
+            var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+            ModelState.AddModelError(nameof(Email), $"Too many failed sign-ins. Try again in {minutes} minute{(minutes == 1 ? "" : "s")}.");
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Page();
         }
 

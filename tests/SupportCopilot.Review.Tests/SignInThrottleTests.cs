@@ -1,0 +1,103 @@
+using System.Net;
+using Dapper;
+using SupportCopilot.Testing;
+using Xunit;
+
+namespace SupportCopilot.Review.Tests;
+
+public sealed class SignInThrottleTests
+{
+    private const string Wrong = "not the password at all";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task After_five_failures_an_email_is_refused_even_with_the_right_password_while_others_still_sign_in()
+    {
+        await using var app = await ReviewApp.StartAsync();
+        using var guesser = app.NewClient();
+        for (var i = 0; i < 5; i++)
+        {
+            var failed = await app.SignInAsync(guesser, ReviewApp.AgentEmail, Wrong);
+            Assert.Equal(HttpStatusCode.OK, failed.StatusCode);
+        }
+
+        var refused = await app.SignInAsync(guesser, ReviewApp.AgentEmail);
+        var page = await refused.Content.ReadAsStringAsync(Token);
+        using var someoneElse = app.NewClient();
+        var other = await app.SignInAsync(someoneElse, ReviewApp.EmailOf("ops"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Contains("Too many failed sign-ins. Try again in 15 minutes.", page, StringComparison.Ordinal);
+        Assert.InRange(refused.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 850, 900);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await guesser.GetAsync(new Uri("/review", UriKind.Relative), Token)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, other.StatusCode);
+        Assert.Equal(1, await CountAsync(app, "signin.throttled", ReviewApp.AgentEmail));
+        Assert.Equal(5, await CountAsync(app, "signin.failed", ReviewApp.AgentEmail));
+    }
+
+    [Fact]
+    public async Task A_successful_sign_in_starts_the_count_of_failures_afresh()
+    {
+        await using var app = await ReviewApp.StartAsync();
+        using var client = app.NewClient();
+        await FailAsync(app, client, ReviewApp.AgentEmail, 4);
+        Assert.Equal(HttpStatusCode.Redirect, (await app.SignInAsync(client, ReviewApp.AgentEmail)).StatusCode);
+        using var again = app.NewClient();
+        await FailAsync(app, again, ReviewApp.AgentEmail, 4);
+
+        using var fresh = app.NewClient();
+        var fifthAttempt = await app.SignInAsync(fresh, ReviewApp.AgentEmail);
+
+        Assert.Equal(HttpStatusCode.Redirect, fifthAttempt.StatusCode);
+    }
+
+    [Fact]
+    public async Task One_address_failing_across_many_emails_is_refused_for_every_email()
+    {
+        await using var app = await ReviewApp.StartAsync(new Dictionary<string, string?> { ["Review:SignIn:MaxFailuresPerAddress"] = "3" });
+        using var sprayer = app.NewClient();
+        foreach (var email in new[] { "a@example.com", "b@example.com", "c@example.com" })
+        {
+            await FailAsync(app, sprayer, email, 1);
+        }
+
+        var refused = await app.SignInAsync(sprayer, ReviewApp.EmailOf("admin"));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal(1, await CountAsync(app, "signin.throttled", ReviewApp.EmailOf("admin")));
+    }
+
+    [Fact]
+    public async Task The_refusal_ends_when_the_failures_leave_the_window()
+    {
+        await using var app = await ReviewApp.StartAsync(new Dictionary<string, string?> { ["Review:SignIn:FailureWindow"] = "00:00:02" });
+        using var client = app.NewClient();
+        await FailAsync(app, client, ReviewApp.AgentEmail, 5);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await app.SignInAsync(client, ReviewApp.AgentEmail)).StatusCode);
+
+        var later = await Eventually.MatchesAsync(
+            () => app.SignInAsync(app.NewClient(), ReviewApp.AgentEmail),
+            response => response.StatusCode == HttpStatusCode.Redirect,
+            TimeSpan.FromSeconds(20),
+            "A sign-in accepted once the failures are older than the window");
+
+        Assert.Equal(HttpStatusCode.Redirect, later.StatusCode);
+    }
+
+    private static async Task FailAsync(ReviewApp app, HttpClient client, string email, int times)
+    {
+        for (var i = 0; i < times; i++)
+        {
+            var response = await app.SignInAsync(client, email, Wrong);
+            Assert.Contains("do not match an account", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        }
+    }
+
+    private static async Task<long> CountAsync(ReviewApp app, string action, string actor)
+    {
+        await using var connection = await app.Database.OpenAsync(Token);
+        return await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM audit_log WHERE action = @action AND actor = @actor", new { action, actor });
+    }
+}
