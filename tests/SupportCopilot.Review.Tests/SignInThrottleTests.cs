@@ -1,5 +1,8 @@
 using System.Net;
 using Dapper;
+using Microsoft.Extensions.Options;
+using SupportCopilot.Data;
+using SupportCopilot.Review.Accounts;
 using SupportCopilot.Testing;
 using Xunit;
 
@@ -99,5 +102,45 @@ public sealed class SignInThrottleTests
         await using var connection = await app.Database.OpenAsync(Token);
         return await connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM audit_log WHERE action = @action AND actor = @actor", new { action, actor });
+    }
+}
+
+public sealed class SignInThrottleQueryTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task The_wait_runs_from_the_oldest_failure_since_the_last_success_and_ends_with_the_window(DatabaseProvider provider)
+    {
+        await using var db = await ReviewTestDatabase.CreateAsync(provider);
+        var throttle = new SignInThrottle(db.Database, Options.Create(new ReviewSettings()), db.Time);
+        await RecordAsync(db, "signin.failed", "ana@example.com", "10.0.0.1", 3);
+        await RecordAsync(db, "signin.succeeded", "ana@example.com", "10.0.0.1", 1);
+        db.Time.Advance(TimeSpan.FromMinutes(1));
+        var firstCounted = db.Time.GetUtcNow() + TimeSpan.FromSeconds(1); // RecordAsync steps a second before each line
+        await RecordAsync(db, "signin.failed", "ana@example.com", "10.0.0.1", 4);
+        Assert.Null(await throttle.RetryAfterAsync("ana@example.com", "10.0.0.1", Token));
+
+        await RecordAsync(db, "signin.failed", "Ana@Example.com ", "10.0.0.1", 1);
+        var wait = await throttle.RetryAfterAsync(" ANA@example.com", "10.0.0.2", Token);
+
+        Assert.Equal(firstCounted + TimeSpan.FromMinutes(15) - db.Time.GetUtcNow(), wait);
+        Assert.Null(await throttle.RetryAfterAsync("bo@example.com", "10.0.0.2", Token));
+        db.Time.Advance(wait!.Value);
+        Assert.Null(await throttle.RetryAfterAsync("ana@example.com", "10.0.0.1", Token));
+    }
+
+    private static async Task RecordAsync(ReviewTestDatabase db, string action, string email, string address, int times)
+    {
+        await using var connection = await db.Database.OpenAsync(Token);
+        for (var i = 0; i < times; i++)
+        {
+            db.Time.Advance(TimeSpan.FromSeconds(1));
+            await connection.ExecuteAsync(
+                "INSERT INTO audit_log (audit_id, at, actor, action, remote_address) VALUES (@Id, @At, @Actor, @Action, @Address)",
+                new { Id = Guid.NewGuid(), At = db.Time.GetUtcNow(), Actor = UserAccounts.NormalizeEmail(email), Action = action, Address = address });
+        }
     }
 }
