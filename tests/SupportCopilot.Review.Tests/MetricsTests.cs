@@ -25,6 +25,7 @@ public sealed class MetricsTests
         Assert.Contains("<strong>20.0%</strong>", html, StringComparison.Ordinal);
         Assert.Contains("<strong>50.0%</strong>", html, StringComparison.Ordinal);
         Assert.Contains("<svg class=\"chart\"", html, StringComparison.Ordinal);
+        Assert.Contains("No shadow policy judged a reviewed draft in this period.", html, StringComparison.Ordinal);
         var lines = csv.TrimEnd('\n').Split('\n');
         Assert.StartsWith("dimension,value,drafted,auto_sent,reviewed", lines[0], StringComparison.Ordinal);
         Assert.Contains("\"all\",\"all\",5,1,4,2,1,1,0.2,0.5,0.25,0.25,", csv, StringComparison.Ordinal);
@@ -42,6 +43,47 @@ public sealed class MetricsTests
 
         Assert.Equal(HttpStatusCode.Forbidden, asAgent.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, backwards.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_metrics_page_compares_what_a_shadow_policy_would_have_sent_with_what_agents_decided()
+    {
+        await using var app = await ReviewApp.StartAsync();
+        // Shadow "v2" would send three of four reviewed drafts; agents approved two of those unchanged and
+        // rejected one, and approved unchanged the one it held. A draft judged by no shadow is left out.
+        var wouldSend = new[] { true, true, true, false };
+        var drafts = new List<Contracts.DraftReady>();
+        foreach (var send in wouldSend)
+        {
+            drafts.Add(await app.EnqueueAsync(Drafts.NeedingReview() with
+            {
+                Insights = new Contracts.DraftInsights("billing", "en", "neutral", "v1", Shadow: new Contracts.ShadowDecision("v2", send ? 0.97 : 0.4, send)),
+            }));
+        }
+
+        var unjudged = await app.EnqueueAsync();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var decisions = scope.ServiceProvider.GetRequiredService<DecisionHandler>();
+            await decisions.ApproveAsync(drafts[0].DraftId, new ApproveRequest("ana", null), Token);
+            await decisions.ApproveAsync(drafts[1].DraftId, new ApproveRequest("ana", null), Token);
+            await decisions.RejectAsync(drafts[2].DraftId, new RejectRequest("ana", RejectReasons.WrongAnswer, null), Token);
+            await decisions.ApproveAsync(drafts[3].DraftId, new ApproveRequest("ana", null), Token);
+            await decisions.ApproveAsync(unjudged.DraftId, new ApproveRequest("ana", null), Token);
+        }
+
+        using var ops = await app.SignedInClientAsync("ops");
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var html = await ops.GetStringAsync(new Uri($"/review/metrics?since=2020-01-01&until={today}", UriKind.Relative), Token);
+        await using var reading = app.Services.CreateAsyncScope();
+        var report = await reading.ServiceProvider.GetRequiredService<ReviewMetrics>().ReportAsync(DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1), Token);
+
+        var shadow = Assert.Single(report.Shadow);
+        Assert.Equal(new ShadowSlice("v2", Judged: 4, WouldSend: 3, ApprovedUnchanged: 2, Edited: 0, Rejected: 1, HeldButApprovedUnchanged: 1), shadow);
+        Assert.Equal(2.0 / 3, shadow.Precision!.Value, 6);
+        Assert.Contains("<td>v2</td>", html, StringComparison.Ordinal);
+        Assert.Contains("66.7%", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("No shadow policy judged", html, StringComparison.Ordinal);
     }
 
     [Theory]

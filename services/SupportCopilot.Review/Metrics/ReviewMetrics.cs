@@ -1,5 +1,6 @@
 using Dapper;
 using SupportCopilot.Review.Database;
+using SupportCopilot.Review.Items;
 
 namespace SupportCopilot.Review.Metrics;
 
@@ -19,6 +20,8 @@ internal sealed class DecidedRow
     public string? FinalText { get; init; }
 
     public double ReviewSeconds { get; init; }
+
+    public string? InsightsJson { get; init; }
 }
 
 internal sealed class AutoSentRow
@@ -54,6 +57,18 @@ internal sealed record MetricsSlice(
     private static double? Rate(int part, int whole) => whole == 0 ? null : (double)part / whole;
 }
 
+/// <summary>
+/// What one shadow policy would have done with the drafts agents reviewed (the live policy held all
+/// of them): how many it would have sent, and what the agents did with those. Its <see cref="Precision"/>
+/// is the share of would-be sends an agent approved unchanged: the figure to look at before promoting it.
+/// </summary>
+internal sealed record ShadowSlice(string PolicyVersion, int Judged, int WouldSend, int ApprovedUnchanged, int Edited, int Rejected, int HeldButApprovedUnchanged)
+{
+    public double? Precision => WouldSend == 0 ? null : (double)ApprovedUnchanged / WouldSend;
+
+    public double? Coverage => Judged == 0 ? null : (double)WouldSend / Judged;
+}
+
 /// <summary>Predicted (mean confidence) against observed (approved unchanged) in one confidence band.</summary>
 internal sealed record CalibrationBin(double From, double To, int Count, double? Predicted, double? Observed);
 
@@ -64,7 +79,8 @@ internal sealed record MetricsReport(
     IReadOnlyList<MetricsSlice> ByCategory,
     IReadOnlyList<MetricsSlice> ByConnector,
     IReadOnlyList<(string Label, int Count)> EditDistance,
-    IReadOnlyList<CalibrationBin> Calibration);
+    IReadOnlyList<CalibrationBin> Calibration,
+    IReadOnlyList<ShadowSlice> Shadow);
 
 /// <summary>
 /// The metrics page's numbers: auto-send, approval, edit and rejection rates, review times, edit
@@ -83,7 +99,8 @@ internal sealed class ReviewMetrics(ReviewDatabase database)
 
     private const string SelectDecided = """
         SELECT i.connector AS Connector, i.category AS Category, i.confidence AS Confidence, c.decision AS Decision,
-               c.draft_text AS DraftText, c.final_text AS FinalText, c.review_seconds AS ReviewSeconds
+               c.draft_text AS DraftText, c.final_text AS FinalText, c.review_seconds AS ReviewSeconds,
+               i.insights AS InsightsJson
         FROM corrections c JOIN review_items i ON i.draft_id = c.draft_id
         WHERE c.decided_at >= @Since AND c.decided_at < @Until
         LIMIT @Limit
@@ -110,8 +127,28 @@ internal sealed class ReviewMetrics(ReviewDatabase database)
             Group("category", decided, autoSent, d => d.Category ?? "(none)", a => a.Category ?? "(none)"),
             Group("connector", decided, autoSent, d => d.Connector, a => a.Connector),
             [.. DistanceBuckets.Select(b => (b.Label, distances.Count(d => d >= b.From && d <= b.To)))],
-            [.. Enumerable.Range(0, 10).Select(i => Calibrate(decided, i / 10.0, (i + 1) / 10.0))]);
+            [.. Enumerable.Range(0, 10).Select(i => Calibrate(decided, i / 10.0, (i + 1) / 10.0))],
+            ShadowSlices(decided));
     }
+
+    private static List<ShadowSlice> ShadowSlices(List<DecidedRow> decided) =>
+        [.. decided
+            .Select(d => (Row: d, Shadow: d.InsightsJson is null ? null : ReviewJson.Read<Contracts.DraftInsights>(d.InsightsJson)?.Shadow))
+            .Where(x => x.Shadow is not null)
+            .GroupBy(x => x.Shadow!.PolicyVersion, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var sent = g.Where(x => x.Shadow!.WouldAutoSend).Select(x => x.Row.Decision).ToList();
+                return new ShadowSlice(
+                    g.Key,
+                    g.Count(),
+                    sent.Count,
+                    sent.Count(d => d == "approved"),
+                    sent.Count(d => d == "edited"),
+                    sent.Count(d => d == "rejected"),
+                    g.Count(x => !x.Shadow!.WouldAutoSend && x.Row.Decision == "approved"));
+            })];
 
     /// <summary>Words inserted, deleted or replaced to turn one text into the other (Levenshtein over words).</summary>
     public static int WordDistance(string before, string after)
