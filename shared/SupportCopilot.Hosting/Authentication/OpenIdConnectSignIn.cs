@@ -32,13 +32,27 @@ internal static class OpenIdConnectSignIn
             options.CallbackPath = "/review/signin-oidc";
             options.Scope.Add("email");
             options.MapInboundClaims = false;
+            // Plain http only for a provider on this machine (a development identity server); anything
+            // reachable over a network must serve its metadata and keys over TLS.
+            options.RequireHttpsMetadata = !IsLoopback(settings.Authority);
             options.Events.OnTokenValidated = context =>
             {
                 context.Principal = ToOurPrincipal(context.Principal!, settings);
                 return Task.CompletedTask;
             };
+            // A refused or failed answer from the provider (denied consent, a bad token, an expired
+            // attempt) is the person's problem to retry, not a server error page.
+            options.Events.OnRemoteFailure = context =>
+            {
+                context.Response.Redirect(AuthenticationRegistration.SignInPath + "?error=external");
+                context.HandleResponse();
+                return Task.CompletedTask;
+            };
         });
     }
+
+    private static bool IsLoopback(string? authority) =>
+        Uri.TryCreate(authority, UriKind.Absolute, out var uri) && uri.IsLoopback;
 
     /// <summary>Keeps who the person is and the one role of ours they hold (the highest, when the provider gives several).</summary>
     internal static ClaimsPrincipal ToOurPrincipal(ClaimsPrincipal external, OpenIdConnectSettings settings)

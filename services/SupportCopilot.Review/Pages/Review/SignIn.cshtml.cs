@@ -22,7 +22,14 @@ internal sealed class SignInModel(
 
     public bool OpenIdConnectEnabled => auth.Value.OpenIdConnect.IsConfigured;
 
-    public void OnGet(string? returnUrl) => ReturnUrl = SafeReturnUrl(returnUrl);
+    public void OnGet(string? returnUrl, string? error)
+    {
+        ReturnUrl = SafeReturnUrl(returnUrl);
+        if (error == "external")
+        {
+            ModelState.AddModelError(nameof(Email), "Signing in with your organisation did not work. Try again, or ask an admin for an account.");
+        }
+    }
 
     public async Task<IActionResult> OnPostAsync(string? email, string? password, string? returnUrl, CancellationToken cancellationToken)
     {
