@@ -38,6 +38,7 @@ public static class ReviewService
         builder.Services.AddScoped<IApiKeyStore>(sp => sp.GetRequiredService<IssuedApiKeys>());
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddScoped<SignInThrottle>();
+        builder.Services.AddProviderSignInAudit();
         builder.Services.AddScoped<ClaimHandler>();
         builder.Services.AddScoped<QueueQueries>();
         builder.Services.AddScoped<Metrics.ReviewMetrics>();

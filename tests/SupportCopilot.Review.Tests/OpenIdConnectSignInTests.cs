@@ -32,6 +32,7 @@ public sealed class OpenIdConnectSignInTests
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/review/metrics")).StatusCode);
         Assert.Contains("olga@example.com", await browser.GetStringAsync("/review"), StringComparison.Ordinal);
         await AssertSentToAsync(browser, "/review/admin", "/review/denied");
+        Assert.Contains(("signin.succeeded", "olga@example.com", "provider=openid-connect role=ops"), await AuditAsync(app));
     }
 
     [Fact]
@@ -71,6 +72,8 @@ public sealed class OpenIdConnectSignInTests
         Assert.Equal("/review/signin?error=external", landed.Headers.Location.OriginalString);
         Assert.Contains("Signing in with your organisation did not work.", page, StringComparison.Ordinal);
         await AssertSentToAsync(browser, "/review", "/review/signin");
+        Assert.Contains(await AuditAsync(app), e => e.Action == "signin.failed" && e.Actor == "openid-connect" && e.Detail!.Contains("signature", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(await AuditAsync(app), e => e.Actor == "mallory@example.com");
     }
 
     [Fact]
@@ -95,6 +98,12 @@ public sealed class OpenIdConnectSignInTests
         var response = await browser.GetAsync(url);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(page, new Uri(new Uri("http://127.0.0.1"), response.Headers.Location!).AbsolutePath);
+    }
+
+    private static async Task<List<(string Action, string Actor, string? Detail)>> AuditAsync(ReviewApp app)
+    {
+        await using var connection = await app.Database.OpenAsync(Token);
+        return [.. await Dapper.SqlMapper.QueryAsync<(string, string, string?)>(connection, "SELECT action, actor, detail FROM audit_log")];
     }
 
     private static Dictionary<string, string?> Settings(OpenIdProviderStandIn provider) => new()
