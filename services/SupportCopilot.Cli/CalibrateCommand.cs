@@ -46,6 +46,7 @@ internal static class CalibrateCommand
         var command = new Command("calibrate", "Fit the confidence on labelled drafts and choose the auto-send threshold for a target precision.")
         {
             sets, decisions, drafter, target, outDir, store, shadow, provider, connectionString, dataDirectory,
+            CalibrateRankerCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {

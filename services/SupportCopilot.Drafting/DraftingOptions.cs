@@ -123,4 +123,10 @@ internal sealed class RetrievalOptions
 
     /// <summary>How many passages each of BM25 and the vector search hand to the fusion (hybrid search).</summary>
     public int HybridCandidates { get; set; } = 50;
+
+    /// <summary>
+    /// How many of the whole ticket's top BM25 passages the section re-ranker re-orders
+    /// (Knowledge/Search/SectionReranker, docs/retrieval.md); 0 or 1 turns it off.
+    /// </summary>
+    public int RerankDepth { get; set; } = 10;
 }

@@ -160,18 +160,28 @@ internal static class CalibrationFitter
         return new CurvePoint(double.NaN, sent, correct, Math.Round(sent / (double)Math.Max(1, denominator), 4), sent == 0 ? 1 : Math.Round(correct / (double)sent, 4));
     }
 
-    private static (double Bias, IReadOnlyDictionary<string, double> Weights) Train(IReadOnlyList<CalibrationExample> examples)
+    private static (double Bias, IReadOnlyDictionary<string, double> Weights) Train(IReadOnlyList<CalibrationExample> examples) =>
+        TrainLogistic(ConfidenceFeatures.Names, examples.Select(e => (e.Features, e.Approved)).ToList());
+
+    /// <summary>
+    /// ML.NET's L-BFGS logistic regression over the named features, its Platt calibrator folded
+    /// into one logistic (bias, weight per name), so that scoring needs no ML.NET at run time.
+    /// </summary>
+    internal static (double Bias, IReadOnlyDictionary<string, double> Weights) TrainLogistic(
+        IReadOnlyList<string> names, IReadOnlyList<(IReadOnlyDictionary<string, double> Features, bool Label)> examples, float l2 = 0.1f)
     {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(examples);
         var ml = new MLContext(Seed);
-        var rows = examples.Select(e => new Row { Label = e.Approved, Features = ConfidenceFeatures.Vector(e.Features) }).ToList();
+        var rows = examples.Select(e => new Row { Label = e.Label, Features = [.. names.Select(n => (float)(e.Features.TryGetValue(n, out var v) && !double.IsNaN(v) ? v : 0))] }).ToList();
         var schema = SchemaDefinition.Create(typeof(Row));
-        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, ConfidenceFeatures.Names.Count);
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, names.Count);
         var data = ml.Data.LoadFromEnumerable(rows, schema);
 
         // A little L2 keeps weights finite when a feature separates the few examples perfectly.
         var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
         {
-            L2Regularization = 0.1f,
+            L2Regularization = l2,
             L1Regularization = 0f,
             OptimizationTolerance = 1e-7f,
             MaximumNumberOfIterations = 1000,
@@ -181,14 +191,13 @@ internal static class CalibrationFitter
         var linear = parameters.SubModel;
         var platt = parameters.Calibrator;
 
-        // ML.NET's probability is 1 / (1 + exp(Slope·raw + Offset)) with raw = Bias + w·x; fold the
-        // calibrator into one logistic so that scoring needs no ML.NET at run time.
+        // ML.NET's probability is 1 / (1 + exp(Slope·raw + Offset)) with raw = Bias + w·x.
         var slope = -platt.Slope;
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         var w = linear.Weights.ToArray();
-        for (var i = 0; i < ConfidenceFeatures.Names.Count; i++)
+        for (var i = 0; i < names.Count; i++)
         {
-            weights[ConfidenceFeatures.Names[i]] = Math.Round(slope * w[i], 6);
+            weights[names[i]] = Math.Round(slope * w[i], 6);
         }
 
         return (Math.Round(slope * linear.Bias - platt.Offset, 6), weights);
@@ -197,7 +206,7 @@ internal static class CalibrationFitter
     private static double Probability(double bias, IReadOnlyDictionary<string, double> weights, IReadOnlyDictionary<string, double> features) =>
         new ConfidencePolicy("fit", bias, weights, 0, "fit").Score(features);
 
-    private static int StableHash(string value)
+    internal static int StableHash(string value)
     {
         unchecked
         {
