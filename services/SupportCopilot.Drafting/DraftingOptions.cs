@@ -129,4 +129,10 @@ internal sealed class RetrievalOptions
     /// (Knowledge/Search/SectionReranker, docs/retrieval.md); 0 or 1 turns it off.
     /// </summary>
     public int RerankDepth { get; set; } = 10;
+
+    /// <summary>
+    /// A re-ranker model written by <c>copilot calibrate ranker --out</c> (JSON) to use instead of
+    /// the built-in one, e.g. fitted on this knowledge base's own questions. Empty: the built-in one.
+    /// </summary>
+    public string? RerankerFile { get; set; }
 }

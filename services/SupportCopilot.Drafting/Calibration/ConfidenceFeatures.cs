@@ -23,13 +23,15 @@ internal static class ConfidenceFeatures
     public const string SentenceAgreement = "sentence_agreement";
     public const string BestSentenceCoverage = "best_sentence_coverage";
     public const string SiblingMargin = "sibling_margin";
+    public const string SectionProbability = "section_probability";
+    public const string RetrieverAgreement = "retriever_agreement";
 
     /// <summary>Every feature a fitted policy uses, in a fixed order.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         TopCoverage, DraftCoverage, Margin, Agreement, ExtraQuestions, NoCitation,
         HeadingCoverage, CoverageMargin, ScoreShare, OutOfVocabulary, VerifierFailed, GuardFlags,
-        SentenceAgreement, BestSentenceCoverage, SiblingMargin,
+        SentenceAgreement, BestSentenceCoverage, SiblingMargin, SectionProbability, RetrieverAgreement,
     ];
 
     public static IReadOnlyDictionary<string, double> Of(ConfidenceSignals signals)
@@ -54,6 +56,8 @@ internal static class ConfidenceFeatures
             [SentenceAgreement] = Unit(signals.SentenceAgreement),
             [BestSentenceCoverage] = Unit(signals.BestSentenceCoverage),
             [SiblingMargin] = Unit(signals.SiblingMargin),
+            [SectionProbability] = Unit(signals.SectionProbability),
+            [RetrieverAgreement] = Unit(signals.RetrieverAgreement),
         };
     }
 

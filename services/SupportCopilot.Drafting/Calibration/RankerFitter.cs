@@ -38,8 +38,8 @@ internal static class RankerFitter
         var crossValidated = new List<IReadOnlyList<RankerCandidate>>();
         for (var fold = 0; fold < folds; fold++)
         {
-            var train = questions.Where(q => FoldOf(q.Id, folds) != fold).ToList();
-            var test = questions.Where(q => FoldOf(q.Id, folds) == fold).ToList();
+            var train = questions.Where(q => CalibrationFitter.FoldOf(q.Id, folds) != fold).ToList();
+            var test = questions.Where(q => CalibrationFitter.FoldOf(q.Id, folds) == fold).ToList();
             var trainRows = Rows(train);
             if (test.Count == 0 || trainRows.All(r => r.Label) || trainRows.All(r => !r.Label))
             {
@@ -56,6 +56,14 @@ internal static class RankerFitter
             Score(questions.Select(q => q.Candidates).ToList()),
             Score(questions.Select(q => Order(q, model)).ToList()),
             Score(crossValidated));
+    }
+
+    /// <summary>The model fitted on every question outside <paramref name="fold"/> (for cross-validating what is built on the ranking).</summary>
+    public static RerankerModel FitWithout(IReadOnlyList<RankerQuestion> questions, int fold, int folds, IReadOnlyList<string> features, float l2 = 0.1f)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        var (bias, weights) = CalibrationFitter.TrainLogistic(features, Rows(questions.Where(q => CalibrationFitter.FoldOf(q.Id, folds) != fold)), l2);
+        return new RerankerModel($"fold-{fold}", bias, weights);
     }
 
     public static IReadOnlyList<RankerCandidate> Order(RankerQuestion question, RerankerModel model)
@@ -92,8 +100,6 @@ internal static class RankerFitter
 
         return new RankingScore(withGold.Count, hit1 / withGold.Count, hit5 / withGold.Count, mrr / withGold.Count);
     }
-
-    private static int FoldOf(string id, int folds) => (int)((uint)CalibrationFitter.StableHash(id) % (uint)folds);
 
     private static List<(IReadOnlyDictionary<string, double> Features, bool Label)> Rows(IEnumerable<RankerQuestion> questions) =>
         questions.SelectMany(q => q.Candidates.Select(c => (c.Features, c.Gold))).ToList();

@@ -90,7 +90,8 @@ internal sealed partial class DraftingPipeline
             UncoveredQuestions(question),
             _model?.AnswerLanguages ?? _options.Guardrails.OfflineLanguages,
             modelOutcome?.Triage?.Category,
-            modelOutcome?.Triage?.Answerable);
+            modelOutcome?.Triage?.Answerable,
+            retrieval.Reranked && retrieval.Hits.Count > 0 ? retrieval.Hits[0].Score : null);
         var flags = _guardrails.Check(ticket, evidence);
         var verifierFailed = modelOutcome?.Verification is { Supported: false };
         var signals = Signals(retrieval, draft, question, topCoverage) with { VerifierFailed = verifierFailed, GuardFlags = flags.Count };
@@ -188,7 +189,9 @@ internal sealed partial class DraftingPipeline
             OutOfVocabulary: KnowledgeIndex.OutOfVocabularyShare(retrieval.Terms),
             SentenceAgreement: bestSentences.Skip(1).All(b => b.Coverage <= topSentence) ? 1 : 0,
             BestSentenceCoverage: topSentence,
-            SiblingMargin: sibling is null || top.Score <= 0 ? 1.0 : (top.Score - sibling.Score) / top.Score);
+            SiblingMargin: sibling is null || top.Score <= 0 ? 1.0 : (top.Score - sibling.Score) / top.Score,
+            SectionProbability: retrieval.Reranked ? top.Score : 0,
+            RetrieverAgreement: retrieval.Reranked && retrieval.LexicalTop == top.Chunk.Source ? 1 : 0);
     }
 
     /// <summary>Share of the query's weight held by the passage's single best sentence.</summary>

@@ -7,6 +7,18 @@ namespace SupportCopilot.Drafting.Knowledge;
 /// </summary>
 internal static class FittedReranker
 {
+    /// <summary>The model in <paramref name="file"/> (JSON from <c>copilot calibrate ranker --out</c>), or the built-in one when none is named.</summary>
+    public static RerankerModel Load(string? file)
+    {
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            return Model;
+        }
+
+        return System.Text.Json.JsonSerializer.Deserialize<RerankerModel>(File.ReadAllText(file))
+            ?? throw new InvalidDataException($"{file} holds no re-ranker model.");
+    }
+
     public static RerankerModel Model { get; } = new(
         "rank-20261124-124313",
         -7.593105,

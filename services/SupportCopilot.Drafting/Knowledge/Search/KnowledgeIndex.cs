@@ -25,8 +25,15 @@ internal sealed record QueryTerm(string Term, double Weight, int DocumentFrequen
 
 internal sealed record SearchHit(KnowledgeChunk Chunk, double Score, int Rank);
 
-internal sealed record SearchResult(IReadOnlyList<QueryTerm> Terms, IReadOnlyList<SearchHit> Hits)
+/// <param name="LexicalTop">
+/// When the section re-ranker ordered the hits: BM25's own first source, so that confidence can
+/// see whether the two rankings agree. Null without re-ranking.
+/// </param>
+internal sealed record SearchResult(IReadOnlyList<QueryTerm> Terms, IReadOnlyList<SearchHit> Hits, string? LexicalTop = null)
 {
+    /// <summary>Whether the hits' scores are the re-ranker's probabilities (not BM25 scores).</summary>
+    public bool Reranked => LexicalTop is not null;
+
     public static readonly SearchResult Empty = new([], []);
 }
 
@@ -58,7 +65,7 @@ internal sealed class KnowledgeIndex : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Retrieval;
         _embedder = embedder;
-        _reranker = _options.RerankDepth > 1 ? new SectionReranker(this, FittedReranker.Model) : null;
+        _reranker = _options.RerankDepth > 1 ? new SectionReranker(this, FittedReranker.Load(_options.RerankerFile)) : null;
     }
 
     /// <summary>The re-ranker of the top BM25 candidates; null when <c>Drafting:Retrieval:RerankDepth</c> turns it off.</summary>
@@ -231,7 +238,7 @@ internal sealed class KnowledgeIndex : IDisposable
                 }
             }
 
-            return new SearchResult(whole.Terms, EveryQuestionAnswered(whole.Hits[0], ReciprocalRankFusion.Fuse(lists, wanted, _options.RrfK), bestPerQuestion, wanted));
+            return new SearchResult(whole.Terms, EveryQuestionAnswered(whole.Hits[0], ReciprocalRankFusion.Fuse(lists, wanted, _options.RrfK), bestPerQuestion, wanted), whole.LexicalTop);
         }
         finally
         {
@@ -257,7 +264,7 @@ internal sealed class KnowledgeIndex : IDisposable
         var vector = await _embedder.EmbedQueryAsync(query.Text, cancellationToken);
         var dense = snapshot.NearestByCosine(vector, _options.HybridCandidates);
         var fused = ReciprocalRankFusion.Fuse([(lexical.Hits, 1.0), (dense, 1.0)], wanted, _options.RrfK);
-        return new SearchResult(lexical.Terms, fused);
+        return new SearchResult(lexical.Terms, fused, lexical.LexicalTop);
     }
 
     /// <summary>
@@ -329,12 +336,14 @@ internal sealed class KnowledgeIndex : IDisposable
             .Take(depth)
             .Select((s, i) => new SearchHit(s.Chunk, s.Score, i + 1))
             .ToList();
-        if (reranker is not null)
+        string? lexicalTop = null;
+        if (reranker is not null && hits.Count > 0)
         {
+            lexicalTop = hits[0].Chunk.Source;
             hits = reranker.Rerank(hits, terms, Analyze(subject + "\n" + body));
         }
 
-        return new SearchResult(terms, hits.Count > wanted ? hits.Take(wanted).ToList() : hits);
+        return new SearchResult(terms, hits.Count > wanted ? hits.Take(wanted).ToList() : hits, lexicalTop);
     }
 
     /// <summary>The ticket's words in order, as the analyzer sees them (for word-pair features).</summary>
