@@ -106,17 +106,17 @@ public sealed class CalibrateAndEvalCommandTests
         var output = Directory.CreateTempSubdirectory("cal").FullName;
 
         var exit = await RunAsync("calibrate", "--set", SampleSet, GuardrailSet, "--target-precision", "0.9", "--out", output,
-            "--features", "score_share,section_probability", "--refit-ranker");
+            "--features", "section_share,section_probability", "--refit-ranker");
         using var policy = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "policy.json"), Token));
 
         Assert.Equal(0, exit);
-        Assert.Equal(["score_share", "section_probability"], policy.RootElement.GetProperty("weights").EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Equal(["section_probability", "section_share"], policy.RootElement.GetProperty("weights").EnumerateObject().Select(p => p.Name).Order().ToArray());
     }
 
     [Fact]
     public async Task Calibrating_on_an_unknown_signal_exits_two_naming_it()
     {
-        Assert.Equal(2, await RunAsync("calibrate", "--set", SampleSet, "--features", "score_share,no_such_signal"));
+        Assert.Equal(2, await RunAsync("calibrate", "--set", SampleSet, "--features", "section_share,no_such_signal"));
         Assert.Equal(2, await RunAsync("calibrate", "ranker", "--set", SampleSet, "--features", "bm25,no_such_feature"));
     }
 

@@ -25,13 +25,14 @@ internal static class ConfidenceFeatures
     public const string SiblingMargin = "sibling_margin";
     public const string SectionProbability = "section_probability";
     public const string RetrieverAgreement = "retriever_agreement";
+    public const string SectionShare = "section_share";
 
     /// <summary>Every feature a fitted policy uses, in a fixed order.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         TopCoverage, DraftCoverage, Margin, Agreement, ExtraQuestions, NoCitation,
         HeadingCoverage, CoverageMargin, ScoreShare, OutOfVocabulary, VerifierFailed, GuardFlags,
-        SentenceAgreement, BestSentenceCoverage, SiblingMargin, SectionProbability, RetrieverAgreement,
+        SentenceAgreement, BestSentenceCoverage, SiblingMargin, SectionProbability, RetrieverAgreement, SectionShare,
     ];
 
     public static IReadOnlyDictionary<string, double> Of(ConfidenceSignals signals)
@@ -58,6 +59,7 @@ internal static class ConfidenceFeatures
             [SiblingMargin] = Unit(signals.SiblingMargin),
             [SectionProbability] = Unit(signals.SectionProbability),
             [RetrieverAgreement] = Unit(signals.RetrieverAgreement),
+            [SectionShare] = Unit(signals.SectionShare),
         };
     }
 

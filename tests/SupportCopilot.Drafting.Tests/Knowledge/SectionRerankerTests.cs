@@ -34,6 +34,28 @@ public sealed class SectionRerankerTests
         Assert.Equal("api.md#rate-limit", reranked.Hits[0].Chunk.Source);
         Assert.Equal("api.md#keys", reranked.LexicalTop);
         Assert.True(reranked.Reranked);
+        Assert.Equal(bm25.Hits[0].Score, reranked.Hits.Single(h => h.Chunk.Source == "api.md#keys").LexicalScore, 6);
+    }
+
+    [Fact]
+    public async Task The_pipeline_reads_the_new_signals_on_probabilities_and_the_old_margins_on_bm25_scores()
+    {
+        var options = new DraftingOptions { Retrieval = { RerankDepth = 0 } };
+        using var index = new KnowledgeIndex(options);
+        index.Build(Article());
+        index.Reranker = new SectionReranker(index, PairsOnly);
+        var pipeline = new Drafts.DraftingPipeline(index, options);
+
+        var result = await pipeline.RunAsync(SampleKnowledgeBase.Ticket("what is the rate limit of a key"), TestContext.Current.CancellationToken);
+
+        var top = result.Retrieval.Hits[0];
+        Assert.Equal("api.md#rate-limit", top.Chunk.Source);
+        Assert.Equal(top.Score, result.Signals.SectionProbability, 6);
+        Assert.Equal(top.Score / result.Retrieval.Hits.Sum(h => h.Score), result.Signals.SectionShare, 6);
+        Assert.Equal(0, result.Signals.RetrieverAgreement);
+
+        // BM25 preferred the other section: measured on BM25 scores the re-ranked top has no margin.
+        Assert.True(result.Signals.Margin < 0, $"margin {result.Signals.Margin}");
     }
 
     [Fact]

@@ -23,7 +23,12 @@ internal sealed record QueryTerm(string Term, double Weight, int DocumentFrequen
     public bool InVocabulary => DocumentFrequency > 0;
 }
 
-internal sealed record SearchHit(KnowledgeChunk Chunk, double Score, int Rank);
+/// <param name="Lexical">The BM25 score when <see cref="Score"/> is the section re-ranker's probability; null otherwise.</param>
+internal sealed record SearchHit(KnowledgeChunk Chunk, double Score, int Rank, double? Lexical = null)
+{
+    /// <summary>The BM25 score (or, after a fusion, the fused one): what margins between passages were always measured on.</summary>
+    public double LexicalScore => Lexical ?? Score;
+}
 
 /// <param name="LexicalTop">
 /// When the section re-ranker ordered the hits: BM25's own first source, so that confidence can

@@ -57,7 +57,7 @@ internal static class SectionFeatures
 /// Re-orders the top BM25 candidates by <see cref="RerankerModel"/>. BM25 ranks a section by
 /// how many of the ticket's words it holds; the wrong answers it prefers are mostly a sibling
 /// section of the right article or a code-example section that repeats the words. The re-ranked
-/// hits carry the model's probability as their score, so that margins read after re-ranking.
+/// hits carry the model's probability as their score and keep BM25's as <see cref="SearchHit.Lexical"/>.
 /// </summary>
 internal sealed class SectionReranker(KnowledgeIndex index, RerankerModel model)
 {
@@ -78,7 +78,7 @@ internal sealed class SectionReranker(KnowledgeIndex index, RerankerModel model)
             .Select((hit, i) => (Hit: hit, P: model.Score(features[i])))
             .OrderByDescending(x => x.P)
             .ThenBy(x => x.Hit.Rank)
-            .Select((x, i) => new SearchHit(x.Hit.Chunk, x.P, i + 1))
+            .Select((x, i) => new SearchHit(x.Hit.Chunk, x.P, i + 1, x.Hit.Score))
             .ToList();
     }
 
