@@ -4,7 +4,9 @@ using System.Text.Json;
 using Spectre.Console;
 using SupportCopilot.Drafting.Calibration;
 using SupportCopilot.Drafting.Database;
+using SupportCopilot.Drafting;
 using SupportCopilot.Drafting.Evaluation;
+using SupportCopilot.Drafting.Knowledge;
 
 namespace SupportCopilot.Cli;
 
@@ -42,10 +44,16 @@ internal static class CalibrateCommand
         provider.AcceptOnlyFromAmong("sqlite", "postgres", "Sqlite", "Postgres");
         var connectionString = new Option<string?>("--connection-string") { Description = "PostgreSQL connection string (default: Database__ConnectionString)." };
         var dataDirectory = new Option<string?>("--data-dir") { Description = "Folder of the SQLite files (default: Database__DataDirectory, else ./data)." };
+        var features = new Option<string?>("--features") { Description = "Comma-separated signal names to fit on (default: every signal)." };
+        var refitRanker = new Option<bool>("--refit-ranker")
+        {
+            Description = "With --set: cross-validate the section re-ranker too (refitted without each fold, the set re-run with it), so that no fitted part saw the held-out questions.",
+        };
 
         var command = new Command("calibrate", "Fit the confidence on labelled drafts and choose the auto-send threshold for a target precision.")
         {
-            sets, decisions, drafter, target, outDir, store, shadow, provider, connectionString, dataDirectory,
+            sets, decisions, drafter, target, outDir, store, shadow, provider, connectionString, dataDirectory, features, refitRanker,
+            CalibrateRankerCommand.Create(),
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,6 +65,16 @@ internal static class CalibrateCommand
                 return 2;
             }
 
+            var names = parse.GetValue(features) is { Length: > 0 } list
+                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : [.. ConfidenceFeatures.Names];
+            var unknown = names.Where(n => !ConfidenceFeatures.Names.Contains(n, StringComparer.Ordinal)).ToList();
+            if (unknown.Count > 0)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]Unknown signal(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", ConfidenceFeatures.Names)}.[/]");
+                return 2;
+            }
+
             var options = CliConfiguration.Drafting();
             var examples = new List<CalibrationExample>();
             var denominator = 0;
@@ -64,26 +82,22 @@ internal static class CalibrateCommand
             var configured = new FixedPolicySource(ConfidencePolicy.FromOptions(options.Confidence, options.AutoSendThreshold));
             foreach (var set in folders)
             {
-                var kb = new DirectoryInfo(Path.Combine(set.FullName, "kb"));
-                var questions = new FileInfo(Path.Combine(set.FullName, "questions.jsonl"));
-                if (!kb.Exists || !questions.Exists)
+                if (!IsSet(set))
                 {
                     AnsiConsole.MarkupLineInterpolated($"[red]{set.FullName} needs kb/ and questions.jsonl.[/]");
                     return 2;
                 }
 
-                var rows = await EvalQuestion.ReadAsync(questions.FullName, cancellationToken);
-                var (report, _) = await EvalCommand.RunSetAsync(kb, questions, options, null, configured, cancellationToken);
-                var byId = rows.ToDictionary(q => q.Id, StringComparer.Ordinal);
-                foreach (var detail in report.Details.Where(d => d.Reasons.All(r => r == Drafting.Policy.AutoSendPolicy.LowConfidence) && d.Signals is not null))
-                {
-                    var question = byId[detail.Id];
-                    var correct = question.Answerable && detail.FirstCitation is { } first && EvaluationScorer.MatchesAny(first, question.Gold);
-                    examples.Add(new CalibrationExample(set.Name + "/" + detail.Id, detail.Signals!, correct, set.Name));
-                }
-
-                denominator += report.Answerable;
+                var (labelled, answerable) = await LabelSetAsync(set, options, configured, cancellationToken);
+                examples.AddRange(labelled);
+                denominator += answerable;
                 origins.Add(set.Name);
+            }
+
+            CurvePoint? nested = null;
+            if (parse.GetValue(refitRanker) && folders.Length > 0)
+            {
+                nested = await CrossValidateWithRankerAsync(folders, options, configured, parse.GetValue(target), denominator, names, cancellationToken);
             }
 
             DraftingDatabase? database = null;
@@ -104,7 +118,7 @@ internal static class CalibrateCommand
             CalibrationResult result;
             try
             {
-                result = CalibrationFitter.Fit(examples, targetPrecision, ConfidencePolicy.NewVersion(DateTimeOffset.UtcNow), string.Join(" + ", origins), coverageDenominator: denominator);
+                result = CalibrationFitter.Fit(examples, targetPrecision, ConfidencePolicy.NewVersion(DateTimeOffset.UtcNow), string.Join(" + ", origins), coverageDenominator: denominator, features: names);
             }
             catch (InvalidOperationException ex)
             {
@@ -113,6 +127,12 @@ internal static class CalibrateCommand
             }
 
             Print(result, examples.Count, denominator, targetPrecision);
+            if (nested is not null)
+            {
+                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                    $"5-fold cross-validated with the section re-ranker refitted without the fold too: {nested.Sent} sent, {nested.Correct} correct, precision {nested.Precision:0.000}, coverage {nested.Coverage:0.000}."));
+            }
+
             var dir = parse.GetValue(outDir)!;
             dir.Create();
             var title = string.Join(" + ", origins);
@@ -131,6 +151,74 @@ internal static class CalibrateCommand
             return result.TargetMet ? 0 : 3;
         });
         return command;
+    }
+
+    private static bool IsSet(DirectoryInfo set) =>
+        Directory.Exists(Path.Combine(set.FullName, "kb")) && File.Exists(Path.Combine(set.FullName, "questions.jsonl"));
+
+    /// <summary>Runs a set through the pipeline and labels every draft the policy could send: first citation on a gold source = positive.</summary>
+    private static async Task<(List<CalibrationExample> Examples, int Answerable)> LabelSetAsync(
+        DirectoryInfo set, DraftingOptions options, IPolicySource configured, CancellationToken cancellationToken)
+    {
+        var kb = new DirectoryInfo(Path.Combine(set.FullName, "kb"));
+        var questions = new FileInfo(Path.Combine(set.FullName, "questions.jsonl"));
+        var rows = await EvalQuestion.ReadAsync(questions.FullName, cancellationToken);
+        var (report, _) = await EvalCommand.RunSetAsync(kb, questions, options, null, configured, cancellationToken);
+        var byId = rows.ToDictionary(q => q.Id, StringComparer.Ordinal);
+        var examples = new List<CalibrationExample>();
+        foreach (var detail in report.Details.Where(d => d.Reasons.All(r => r == Drafting.Policy.AutoSendPolicy.LowConfidence) && d.Signals is not null))
+        {
+            var question = byId[detail.Id];
+            var correct = question.Answerable && detail.FirstCitation is { } first && EvaluationScorer.MatchesAny(first, question.Gold);
+            examples.Add(new CalibrationExample(set.Name + "/" + detail.Id, detail.Signals!, correct, set.Name));
+        }
+
+        return (examples, report.Answerable);
+    }
+
+    /// <summary>
+    /// For each fold: fit the section re-ranker without the fold's questions, re-run every set with
+    /// it, then fit the confidence and choose the threshold without the fold and apply both to it.
+    /// </summary>
+    private static async Task<CurvePoint> CrossValidateWithRankerAsync(
+        DirectoryInfo[] sets, DraftingOptions options, IPolicySource configured, double target, int denominator, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        const int folds = 5;
+        var ranker = FittedReranker.Load(options.Retrieval.RerankerFile);
+        var candidates = new List<RankerQuestion>();
+        foreach (var set in sets)
+        {
+            var rows = await EvalQuestion.ReadAsync(Path.Combine(set.FullName, "questions.jsonl"), cancellationToken);
+            var found = await new EvaluationRunner(options).CandidatesAsync(Path.Combine(set.FullName, "kb"), rows, Math.Max(2, options.Retrieval.RerankDepth), cancellationToken);
+            candidates.AddRange(found.Select(q => q with { Id = set.Name + "/" + q.Id }));
+        }
+
+        var perFold = new List<IReadOnlyList<CalibrationExample>>();
+        var original = options.Retrieval.RerankerFile;
+        var file = Path.Combine(Path.GetTempPath(), $"copilot-ranker-{Guid.NewGuid():N}.json");
+        try
+        {
+            for (var fold = 0; fold < folds; fold++)
+            {
+                var model = RankerFitter.FitWithout(candidates, fold, folds, [.. ranker.Weights.Keys]);
+                await File.WriteAllTextAsync(file, JsonSerializer.Serialize(model), cancellationToken);
+                options.Retrieval.RerankerFile = file;
+                var examples = new List<CalibrationExample>();
+                foreach (var set in sets)
+                {
+                    examples.AddRange((await LabelSetAsync(set, options, configured, cancellationToken)).Examples);
+                }
+
+                perFold.Add(examples);
+            }
+        }
+        finally
+        {
+            options.Retrieval.RerankerFile = original;
+            File.Delete(file);
+        }
+
+        return CalibrationFitter.CrossValidate(fold => perFold[fold], target, folds, denominator, names);
     }
 
     private static void Print(CalibrationResult result, int examples, int denominator, double target)

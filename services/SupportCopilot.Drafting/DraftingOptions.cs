@@ -40,6 +40,9 @@ internal sealed class DraftingOptions
         (o => o.Retrieval.TitleBoost <= 0 || o.Retrieval.HeadingsBoost <= 0 || o.Retrieval.BodyBoost <= 0 || o.Retrieval.SubjectWeight <= 0,
             "Drafting:Retrieval:TitleBoost, HeadingsBoost, BodyBoost and SubjectWeight must be positive."),
         (o => o.Retrieval.LeadSectionWeight is <= 0 or > 1, "Drafting:Retrieval:LeadSectionWeight must be above 0 and at most 1."),
+        (o => o.Retrieval.RerankDepth is < 0 or > 100, "Drafting:Retrieval:RerankDepth must be between 0 and 100."),
+        (o => !string.IsNullOrWhiteSpace(o.Retrieval.RerankerFile) && !File.Exists(o.Retrieval.RerankerFile), "Drafting:Retrieval:RerankerFile must name an existing file."),
+        (o => o.Guardrails.MinSectionProbability is < 0 or > 1, "Drafting:Guardrails:MinSectionProbability must be between 0 and 1."),
         (o => o.Guardrails.MinTopCoverage is < 0 or > 1 || o.Guardrails.MinQuestionCoverage is < 0 or > 1 || o.Guardrails.MaxOutOfVocabulary is < 0 or > 1,
             "Drafting:Guardrails:MinTopCoverage, MinQuestionCoverage and MaxOutOfVocabulary must be between 0 and 1."),
         (o => !GuardrailPatternsCompile(o.Guardrails), "Drafting:Guardrails:Categories:*:Patterns must be valid regular expressions."),
@@ -123,4 +126,16 @@ internal sealed class RetrievalOptions
 
     /// <summary>How many passages each of BM25 and the vector search hand to the fusion (hybrid search).</summary>
     public int HybridCandidates { get; set; } = 50;
+
+    /// <summary>
+    /// How many of the whole ticket's top BM25 passages the section re-ranker re-orders
+    /// (Knowledge/Search/SectionReranker, docs/retrieval.md); 0 or 1 turns it off.
+    /// </summary>
+    public int RerankDepth { get; set; } = 10;
+
+    /// <summary>
+    /// A re-ranker model written by <c>copilot calibrate ranker --out</c> (JSON) to use instead of
+    /// the built-in one, e.g. fitted on this knowledge base's own questions. Empty: the built-in one.
+    /// </summary>
+    public string? RerankerFile { get; set; }
 }

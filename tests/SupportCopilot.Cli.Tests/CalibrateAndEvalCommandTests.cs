@@ -77,7 +77,8 @@ public sealed class CalibrateAndEvalCommandTests
         await DatabaseCommands.MigrateAsync(database.Settings, ["drafting"], TextWriter.Null, TextWriter.Null, Token);
         var output = Directory.CreateTempSubdirectory("cal").FullName;
 
-        var exit = await RunAsync("calibrate", "--set", SampleSet, "--target-precision", "0.9", "--out", output,
+        // The sample set alone leaves 9 sendable drafts (the rest guarded); the guardrail tickets add the negatives a fit needs.
+        var exit = await RunAsync("calibrate", "--set", SampleSet, GuardrailSet, "--target-precision", "0.9", "--out", output,
             "--store", "--shadow", "--database-provider", "sqlite", "--data-dir", database.Settings.DataDirectory);
         using var policy = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "policy.json"), Token));
         var version = policy.RootElement.GetProperty("version").GetString()!;
@@ -97,6 +98,46 @@ public sealed class CalibrateAndEvalCommandTests
         Assert.Equal(0, promote);
         Assert.Equal(1, unknown);
         Assert.Equal([(version, "live")], await RolesAsync(database));
+    }
+
+    [Fact]
+    public async Task Calibrating_on_named_signals_with_the_ranker_cross_validated_writes_a_policy_of_those_signals_only()
+    {
+        var output = Directory.CreateTempSubdirectory("cal").FullName;
+
+        var exit = await RunAsync("calibrate", "--set", SampleSet, GuardrailSet, "--target-precision", "0.9", "--out", output,
+            "--features", "section_share,section_probability", "--refit-ranker");
+        using var policy = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output, "policy.json"), Token));
+
+        Assert.Equal(0, exit);
+        Assert.Equal(["section_probability", "section_share"], policy.RootElement.GetProperty("weights").EnumerateObject().Select(p => p.Name).Order().ToArray());
+    }
+
+    [Fact]
+    public async Task Calibrating_on_an_unknown_signal_exits_two_naming_it()
+    {
+        Assert.Equal(2, await RunAsync("calibrate", "--set", SampleSet, "--features", "section_share,no_such_signal"));
+        Assert.Equal(2, await RunAsync("calibrate", "ranker", "--set", SampleSet, "--features", "bm25,no_such_feature"));
+    }
+
+    [Fact]
+    public async Task Fitting_the_ranker_writes_the_model_and_the_labelled_candidates_and_refuses_a_depth_below_two()
+    {
+        var folder = Directory.CreateTempSubdirectory("ranker").FullName;
+        var model = Path.Combine(folder, "ranker.json");
+        var candidates = Path.Combine(folder, "candidates.json");
+
+        var exit = await RunAsync("calibrate", "ranker", "--set", SampleSet, "--features", "bm25,coverage", "--out", model, "--candidates-out", candidates);
+        using var written = JsonDocument.Parse(await File.ReadAllTextAsync(model, Token));
+        using var rows = JsonDocument.Parse(await File.ReadAllTextAsync(candidates, Token));
+
+        Assert.Equal(0, exit);
+        Assert.Equal(["bm25", "coverage"], written.RootElement.GetProperty("Weights").EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.Equal(24, rows.RootElement.GetArrayLength());
+        Assert.Contains(rows.RootElement.EnumerateArray().SelectMany(q => q.GetProperty("Candidates").EnumerateArray()), c => c.GetProperty("Gold").GetBoolean());
+
+        // A depth below two is a parse error: nothing to re-order.
+        Assert.Equal(1, await RunAsync("calibrate", "ranker", "--set", SampleSet, "--depth", "1"));
     }
 
     private static async Task<List<(string Version, string Role)>> RolesAsync(TestDatabase database)

@@ -41,6 +41,33 @@ public sealed class CalibrationTests
     }
 
     [Fact]
+    public void A_fit_on_named_signals_weighs_only_those()
+    {
+        var result = CalibrationFitter.Fit(Examples(), 0.9, "cal-test", "test", features: [ConfidenceFeatures.TopCoverage]);
+
+        Assert.Equal([ConfidenceFeatures.TopCoverage], result.Policy.Weights.Keys);
+        Assert.True(result.Policy.Weights[ConfidenceFeatures.TopCoverage] > 1);
+    }
+
+    [Fact]
+    public void Cross_validation_with_fold_dependent_examples_tests_each_fold_on_its_own_version()
+    {
+        var examples = Examples();
+        var best = ConfidenceFeatures.Of(new ConfidenceSignals(1, 1, 1, 1, 1, true));
+
+        // In fold f's version only fold f's drafts are certain and approved; in every other version
+        // they are ordinary. Tested on its own version, every draft of every fold is sent and right.
+        var point = CalibrationFitter.CrossValidate(
+            fold => examples.Select(e => CalibrationFitter.FoldOf(e.Id, 5) == fold ? e with { Features = best, Approved = true } : e).ToList(),
+            0.9,
+            5,
+            examples.Count);
+
+        Assert.Equal(examples.Count, point.Sent);
+        Assert.Equal(examples.Count, point.Correct);
+    }
+
+    [Fact]
     public void The_fitted_probabilities_are_calibrated_each_bin_close_to_its_observed_rate()
     {
         var result = CalibrationFitter.Fit(Examples(2000), 0.9, "cal-test", "test", folds: 1);

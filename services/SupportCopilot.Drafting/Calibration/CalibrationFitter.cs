@@ -40,8 +40,10 @@ internal static class CalibrationFitter
         string version,
         string trainedOn,
         int folds = 5,
-        int? coverageDenominator = null)
+        int? coverageDenominator = null,
+        IReadOnlyList<string>? features = null)
     {
+        var names = features ?? ConfidenceFeatures.Names;
         ArgumentNullException.ThrowIfNull(examples);
         if (examples.Count < 10 || examples.All(e => e.Approved) || examples.All(e => !e.Approved))
         {
@@ -49,7 +51,7 @@ internal static class CalibrationFitter
                 $"Calibration needs at least 10 labelled drafts with both outcomes; got {examples.Count} ({examples.Count(e => e.Approved)} approved).");
         }
 
-        var (bias, weights) = Train(examples);
+        var (bias, weights) = Train(examples, names);
         var scored = examples.Select(e => (Example: e, P: Probability(bias, weights, e.Features))).ToList();
         var denominator = coverageDenominator ?? examples.Count;
         var curve = Curve(scored, denominator);
@@ -60,7 +62,7 @@ internal static class CalibrationFitter
             curve,
             Reliability(scored),
             chosen,
-            folds > 1 ? CrossValidate(examples, targetPrecision, folds, denominator) : null,
+            folds > 1 ? CrossValidate(examples, targetPrecision, folds, denominator, names) : null,
             chosen.Precision >= targetPrecision && chosen.Sent > 0);
     }
 
@@ -133,13 +135,24 @@ internal static class CalibrationFitter
         return result;
     }
 
-    private static CurvePoint? CrossValidate(IReadOnlyList<CalibrationExample> examples, double targetPrecision, int folds, int denominator)
+    private static CurvePoint? CrossValidate(IReadOnlyList<CalibrationExample> examples, double targetPrecision, int folds, int denominator, IReadOnlyList<string> names) =>
+        CrossValidate(_ => examples, targetPrecision, folds, denominator, names);
+
+    /// <summary>
+    /// Cross-validation where the examples themselves depend on the fold: <paramref name="examplesForFold"/>
+    /// gives every example as scored by the retrieval fitted without that fold (the section
+    /// re-ranker), so that nothing of the held-out fold reaches any fitted part.
+    /// </summary>
+    public static CurvePoint CrossValidate(
+        Func<int, IReadOnlyList<CalibrationExample>> examplesForFold, double targetPrecision, int folds, int denominator, IReadOnlyList<string>? names = null)
     {
-        // Deterministic folds by a stable hash of the id, so that a rerun gives the same numbers.
-        var assigned = examples.Select(e => (Example: e, Fold: (int)((uint)StableHash(e.Id) % (uint)folds))).ToList();
+        ArgumentNullException.ThrowIfNull(examplesForFold);
+        names ??= ConfidenceFeatures.Names;
         int sent = 0, correct = 0;
         for (var fold = 0; fold < folds; fold++)
         {
+            // Deterministic folds by a stable hash of the id, so that a rerun gives the same numbers.
+            var assigned = examplesForFold(fold).Select(e => (Example: e, Fold: FoldOf(e.Id, folds))).ToList();
             var train = assigned.Where(a => a.Fold != fold).Select(a => a.Example).ToList();
             var test = assigned.Where(a => a.Fold == fold).Select(a => a.Example).ToList();
             if (test.Count == 0 || train.All(e => e.Approved) || train.All(e => !e.Approved))
@@ -147,7 +160,7 @@ internal static class CalibrationFitter
                 continue;
             }
 
-            var (bias, weights) = Train(train);
+            var (bias, weights) = Train(train, names);
             var trainCurve = Curve(train.Select(e => (e, Probability(bias, weights, e.Features))).ToList(), train.Count);
             var threshold = Choose(trainCurve, targetPrecision).Threshold;
             foreach (var e in test.Where(e => Probability(bias, weights, e.Features) >= threshold))
@@ -160,18 +173,31 @@ internal static class CalibrationFitter
         return new CurvePoint(double.NaN, sent, correct, Math.Round(sent / (double)Math.Max(1, denominator), 4), sent == 0 ? 1 : Math.Round(correct / (double)sent, 4));
     }
 
-    private static (double Bias, IReadOnlyDictionary<string, double> Weights) Train(IReadOnlyList<CalibrationExample> examples)
+    /// <summary>The cross-validation fold of an example or question id (the ranker and the confidence use the same folds).</summary>
+    public static int FoldOf(string id, int folds) => (int)((uint)StableHash(id) % (uint)folds);
+
+    private static (double Bias, IReadOnlyDictionary<string, double> Weights) Train(IReadOnlyList<CalibrationExample> examples, IReadOnlyList<string> names) =>
+        TrainLogistic(names, examples.Select(e => (e.Features, e.Approved)).ToList());
+
+    /// <summary>
+    /// ML.NET's L-BFGS logistic regression over the named features, its Platt calibrator folded
+    /// into one logistic (bias, weight per name), so that scoring needs no ML.NET at run time.
+    /// </summary>
+    internal static (double Bias, IReadOnlyDictionary<string, double> Weights) TrainLogistic(
+        IReadOnlyList<string> names, IReadOnlyList<(IReadOnlyDictionary<string, double> Features, bool Label)> examples, float l2 = 0.1f)
     {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(examples);
         var ml = new MLContext(Seed);
-        var rows = examples.Select(e => new Row { Label = e.Approved, Features = ConfidenceFeatures.Vector(e.Features) }).ToList();
+        var rows = examples.Select(e => new Row { Label = e.Label, Features = [.. names.Select(n => (float)(e.Features.TryGetValue(n, out var v) && !double.IsNaN(v) ? v : 0))] }).ToList();
         var schema = SchemaDefinition.Create(typeof(Row));
-        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, ConfidenceFeatures.Names.Count);
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, names.Count);
         var data = ml.Data.LoadFromEnumerable(rows, schema);
 
         // A little L2 keeps weights finite when a feature separates the few examples perfectly.
         var trainer = ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
         {
-            L2Regularization = 0.1f,
+            L2Regularization = l2,
             L1Regularization = 0f,
             OptimizationTolerance = 1e-7f,
             MaximumNumberOfIterations = 1000,
@@ -181,14 +207,13 @@ internal static class CalibrationFitter
         var linear = parameters.SubModel;
         var platt = parameters.Calibrator;
 
-        // ML.NET's probability is 1 / (1 + exp(Slope·raw + Offset)) with raw = Bias + w·x; fold the
-        // calibrator into one logistic so that scoring needs no ML.NET at run time.
+        // ML.NET's probability is 1 / (1 + exp(Slope·raw + Offset)) with raw = Bias + w·x.
         var slope = -platt.Slope;
         var weights = new Dictionary<string, double>(StringComparer.Ordinal);
         var w = linear.Weights.ToArray();
-        for (var i = 0; i < ConfidenceFeatures.Names.Count; i++)
+        for (var i = 0; i < names.Count; i++)
         {
-            weights[ConfidenceFeatures.Names[i]] = Math.Round(slope * w[i], 6);
+            weights[names[i]] = Math.Round(slope * w[i], 6);
         }
 
         return (Math.Round(slope * linear.Bias - platt.Offset, 6), weights);
@@ -197,7 +222,7 @@ internal static class CalibrationFitter
     private static double Probability(double bias, IReadOnlyDictionary<string, double> weights, IReadOnlyDictionary<string, double> features) =>
         new ConfidencePolicy("fit", bias, weights, 0, "fit").Score(features);
 
-    private static int StableHash(string value)
+    internal static int StableHash(string value)
     {
         unchecked
         {

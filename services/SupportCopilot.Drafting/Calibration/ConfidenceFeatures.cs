@@ -23,13 +23,16 @@ internal static class ConfidenceFeatures
     public const string SentenceAgreement = "sentence_agreement";
     public const string BestSentenceCoverage = "best_sentence_coverage";
     public const string SiblingMargin = "sibling_margin";
+    public const string SectionProbability = "section_probability";
+    public const string RetrieverAgreement = "retriever_agreement";
+    public const string SectionShare = "section_share";
 
     /// <summary>Every feature a fitted policy uses, in a fixed order.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         TopCoverage, DraftCoverage, Margin, Agreement, ExtraQuestions, NoCitation,
         HeadingCoverage, CoverageMargin, ScoreShare, OutOfVocabulary, VerifierFailed, GuardFlags,
-        SentenceAgreement, BestSentenceCoverage, SiblingMargin,
+        SentenceAgreement, BestSentenceCoverage, SiblingMargin, SectionProbability, RetrieverAgreement, SectionShare,
     ];
 
     public static IReadOnlyDictionary<string, double> Of(ConfidenceSignals signals)
@@ -54,6 +57,9 @@ internal static class ConfidenceFeatures
             [SentenceAgreement] = Unit(signals.SentenceAgreement),
             [BestSentenceCoverage] = Unit(signals.BestSentenceCoverage),
             [SiblingMargin] = Unit(signals.SiblingMargin),
+            [SectionProbability] = Unit(signals.SectionProbability),
+            [RetrieverAgreement] = Unit(signals.RetrieverAgreement),
+            [SectionShare] = Unit(signals.SectionShare),
         };
     }
 

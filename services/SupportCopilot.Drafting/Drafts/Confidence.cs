@@ -19,6 +19,9 @@ namespace SupportCopilot.Drafting.Drafts;
 /// <param name="SentenceAgreement">1 when a second, sentence-level retriever (the single best-matching sentence among the top five sources) agrees on the top source.</param>
 /// <param name="BestSentenceCoverage">Share of the query's weight in the top passage's best single sentence.</param>
 /// <param name="SiblingMargin">(top score - best score of another section of the same document) / top score; 1 when the document has no other section in the results.</param>
+/// <param name="SectionProbability">The section re-ranker's probability that the top passage answers the ticket; 0 without re-ranking.</param>
+/// <param name="SectionShare">The top source's share of the re-ranker's probability over the top five sources: how clearly it beats its siblings; 0 without re-ranking.</param>
+/// <param name="RetrieverAgreement">1 when BM25 alone and the section re-ranker put the same source first; 0 when they differ or nothing was re-ranked.</param>
 internal sealed record ConfidenceSignals(
     double TopCoverage,
     double DraftCoverage,
@@ -34,7 +37,10 @@ internal sealed record ConfidenceSignals(
     int GuardFlags = 0,
     double SentenceAgreement = 0,
     double BestSentenceCoverage = 0,
-    double SiblingMargin = 0);
+    double SiblingMargin = 0,
+    double SectionProbability = 0,
+    double RetrieverAgreement = 0,
+    double SectionShare = 0);
 
 /// <summary>
 /// Coefficients of the configured (hand-set) confidence,

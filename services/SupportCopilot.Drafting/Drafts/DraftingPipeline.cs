@@ -90,7 +90,8 @@ internal sealed partial class DraftingPipeline
             UncoveredQuestions(question),
             _model?.AnswerLanguages ?? _options.Guardrails.OfflineLanguages,
             modelOutcome?.Triage?.Category,
-            modelOutcome?.Triage?.Answerable);
+            modelOutcome?.Triage?.Answerable,
+            retrieval.Reranked && retrieval.Hits.Count > 0 ? retrieval.Hits[0].Score : null);
         var flags = _guardrails.Check(ticket, evidence);
         var verifierFailed = modelOutcome?.Verification is { Supported: false };
         var signals = Signals(retrieval, draft, question, topCoverage) with { VerifierFailed = verifierFailed, GuardFlags = flags.Count };
@@ -162,12 +163,13 @@ internal sealed partial class DraftingPipeline
 
         var top = retrieval.Hits[0];
         var runnerUp = retrieval.Hits.FirstOrDefault(h => h.Chunk.Source != top.Chunk.Source);
-        var margin = runnerUp is null || top.Score <= 0 ? 1.0 : (top.Score - runnerUp.Score) / top.Score;
+        var margin = runnerUp is null || top.LexicalScore <= 0 ? 1.0 : (top.LexicalScore - runnerUp.LexicalScore) / top.LexicalScore;
         var topFive = retrieval.Hits.Take(5).ToList();
         var agreement = topFive.Count(h => h.Chunk.DocumentId == top.Chunk.DocumentId) / (double)topFive.Count;
         var runnerUpCoverage = runnerUp is null ? 0 : _index.Coverage(runnerUp.Chunk, retrieval.Terms);
         var headingTerms = _index.Analyze(top.Chunk.HeadingPath).ToHashSet(StringComparer.Ordinal);
-        var sources = retrieval.Hits.GroupBy(h => h.Chunk.Source, StringComparer.Ordinal).Select(g => g.Max(h => h.Score)).Take(5).ToList();
+        var sources = retrieval.Hits.GroupBy(h => h.Chunk.Source, StringComparer.Ordinal).Select(g => g.Max(h => h.LexicalScore)).Take(5).ToList();
+        var probabilities = retrieval.Hits.GroupBy(h => h.Chunk.Source, StringComparer.Ordinal).Select(g => g.Max(h => h.Score)).Take(5).ToList();
         var scoreSum = sources.Sum();
         var sibling = retrieval.Hits.FirstOrDefault(h => h.Chunk.DocumentId == top.Chunk.DocumentId && h.Chunk.Source != top.Chunk.Source);
         var bestSentences = retrieval.Hits
@@ -185,11 +187,14 @@ internal sealed partial class DraftingPipeline
             draft.Citations.Count > 0,
             HeadingCoverage: KnowledgeIndex.Coverage(headingTerms, retrieval.Terms),
             CoverageMargin: topCoverage - runnerUpCoverage,
-            ScoreShare: scoreSum <= 0 ? 0 : top.Score / scoreSum,
+            ScoreShare: scoreSum <= 0 ? 0 : top.LexicalScore / scoreSum,
             OutOfVocabulary: KnowledgeIndex.OutOfVocabularyShare(retrieval.Terms),
             SentenceAgreement: bestSentences.Skip(1).All(b => b.Coverage <= topSentence) ? 1 : 0,
             BestSentenceCoverage: topSentence,
-            SiblingMargin: sibling is null || top.Score <= 0 ? 1.0 : (top.Score - sibling.Score) / top.Score);
+            SiblingMargin: sibling is null || top.LexicalScore <= 0 ? 1.0 : (top.LexicalScore - sibling.LexicalScore) / top.LexicalScore,
+            SectionProbability: retrieval.Reranked ? top.Score : 0,
+            SectionShare: retrieval.Reranked && probabilities.Sum() > 0 ? top.Score / probabilities.Sum() : 0,
+            RetrieverAgreement: retrieval.Reranked && retrieval.LexicalTop == top.Chunk.Source ? 1 : 0);
     }
 
     /// <summary>Share of the query's weight held by the passage's single best sentence.</summary>

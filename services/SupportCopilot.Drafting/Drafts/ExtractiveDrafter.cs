@@ -67,7 +67,7 @@ internal sealed class ExtractiveDrafter(KnowledgeIndex index)
         // A second passage only when it is nearly as good and answers part of the ticket the first did not.
         foreach (var hit in retrieval.Hits.Skip(1).Take(3))
         {
-            if (hit.Chunk.Source == top.Chunk.Source || hit.Score < SecondPassageRelativeScore * top.Score)
+            if (hit.Chunk.Source == top.Chunk.Source || hit.LexicalScore < SecondPassageRelativeScore * top.LexicalScore)
             {
                 continue;
             }

@@ -86,6 +86,51 @@ internal sealed class EvaluationRunner(DraftingOptions options)
         }
     }
 
+    /// <summary>
+    /// Each answerable question's top <paramref name="depth"/> BM25 candidates (before re-ranking)
+    /// with their re-ranker features and gold labels: what <c>copilot calibrate ranker</c> fits on.
+    /// </summary>
+    public async Task<IReadOnlyList<RankerQuestion>> CandidatesAsync(string knowledgeBase, IReadOnlyList<EvalQuestion> questions, int depth, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(questions);
+        var directory = Path.Combine(Path.GetTempPath(), "copilot-eval", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var database = new DraftingDatabase(new DatabaseSettings { Provider = DatabaseProvider.Sqlite, DataDirectory = directory });
+            await Migrator.MigrateAsync(database, DraftingMigrations.All, NullLogger.Instance, cancellationToken);
+            await new KnowledgeImporter(database, options).ImportFolderAsync(knowledgeBase, cancellationToken: cancellationToken);
+            using var index = new KnowledgeIndex(options);
+            await index.RebuildAsync(database, cancellationToken);
+            var features = index.Reranker ?? new SectionReranker(index, FittedReranker.Model);
+            var result = new List<RankerQuestion>();
+            foreach (var question in questions.Where(q => q.Answerable))
+            {
+                // The pipeline searches the ticket with its greeting and sign-off stripped; so does this.
+                var body = TicketText.StripGreetingAndSignOff(question.Question);
+                var candidates = index.Candidates(string.Empty, body, depth);
+                var sequence = index.QuerySequence(string.Empty, body);
+                var rows = features.Features(candidates.Hits, candidates.Terms, sequence);
+                result.Add(new RankerQuestion(
+                    question.Id,
+                    candidates.Hits.Select((h, i) => new RankerCandidate(h.Chunk.Source, rows[i], EvaluationScorer.MatchesAny(h.Chunk.Source, question.Gold))).ToList()));
+            }
+
+            return result;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Left in the temp folder; harmless.
+            }
+        }
+    }
+
     private static TicketContent Ticket(string question) => new(
         Guid.NewGuid(),
         "eval",

@@ -23,6 +23,13 @@ internal sealed class GuardrailOptions
     public double MaxOutOfVocabulary { get; set; } = 0.6;
 
     /// <summary>
+    /// Below this probability, by the section re-ranker, that the best passage answers the ticket,
+    /// the ticket is treated as outside the knowledge base (<c>out_of_scope</c>): even odds, the
+    /// point where the best section is more likely wrong than right. 0 turns the rule off.
+    /// </summary>
+    public double MinSectionProbability { get; set; } = 0.5;
+
+    /// <summary>
     /// A ticket with several questions is only partly answerable when one of its questions, searched
     /// on its own, finds no passage holding at least this share of that question's weight.
     /// </summary>

@@ -20,13 +20,15 @@ internal sealed record GuardrailFlag(string Category, string Reason, string Sour
 /// <param name="AnswerLanguages">Languages the drafter answers in; empty: any.</param>
 /// <param name="TriageCategory">The triage model's category, when a model triaged the ticket.</param>
 /// <param name="TriageAnswerable">The triage model's view of whether the knowledge base can answer it.</param>
+/// <param name="SectionProbability">The section re-ranker's probability that the best passage answers the ticket; null without re-ranking.</param>
 internal sealed record GuardrailEvidence(
     double? TopCoverage,
     double? OutOfVocabulary,
     IReadOnlyList<string> UncoveredQuestions,
     IReadOnlyList<string> AnswerLanguages,
     string? TriageCategory = null,
-    bool? TriageAnswerable = null)
+    bool? TriageAnswerable = null,
+    double? SectionProbability = null)
 {
     public static GuardrailEvidence TextOnly { get; } = new(null, null, [], ["en"]);
 }
@@ -159,6 +161,17 @@ internal sealed partial class Guardrails
                 "retrieval"));
         }
 
+        // The coverage rules above ask whether the ticket's words are in the knowledge base; this asks
+        // whether the best section reads like an answer to them (a table-block question matching
+        // only the CSV-import section holds enough words, but not the answer).
+        if (_enabled.Contains(OutOfScope) && evidence.SectionProbability is { } probability && probability < Options.MinSectionProbability && flags.All(f => f.Category != OutOfScope))
+        {
+            flags.Add(new(
+                OutOfScope,
+                string.Create(CultureInfo.InvariantCulture, $"{_reasons[OutOfScope]} The best section is more likely not to answer it (re-ranker probability {probability:0.00}, at least {Options.MinSectionProbability:0.00} needed)."),
+                "retrieval"));
+        }
+
         if (_enabled.Contains(PartlyAnswerable) && evidence.UncoveredQuestions.Count > 0)
         {
             flags.Add(new(
@@ -216,11 +229,12 @@ internal sealed partial class Guardrails
     [GeneratedRegex(@"\b(gdpr|ccpa|dsar|article\s+1[5-7]|data\s+subject|right\s+to\s+(be\s+forgotten|erasure|access)|personal\s+(data|information)|delete\s+(all\s+)?(my|our)\s+(account|data|information|personal)|delete\s+all\s+(personal\s+)?data|data\s+deletion|erase\s+(a|my|our|the)|privacy\s+(request|policy|officer)|data\s+protection|do\s+not\s+sell|third\s+parties|where\s+(is\s+my\s+data|are\s+they)\s+stored|(her|his|their|someone\s+else'?s)\s+(notes|pages|account|data|email)|ex-partner|passed\s+away|death\s+certificate|ip\s+addresses|login\s+times|holds?\s+a\s+quillstack\s+account|whether\s+a\s+particular\s+person|marketing\s+lists|analytics|private\s+workspace\s+pages|investigation)\b", RegexOptions.IgnoreCase)]
     private static partial Regex PrivacyRule();
 
-    // Case-sensitive on purpose: words inside (?i:...), shouting ("AGAIN", "NOW!!") in capitals outside.
-    [GeneratedRegex(@"(?i:\b(cancel\w*|unsubscribe|not\s+renewing|won'?t\s+renew|switch(ing)?\s+to\s+(a\s+)?(competitor|another\s+(app|tool|service)|notion|evernote|google\s+docs|obsidian)|moving\s+(\w+\s+){0,3}to\s+(notion|evernote|google|obsidian|another|a\s+competitor)|going\s+back\s+to|i'?m\s+leaving|or\s+i'?m\s+leaving|evaluating\s+alternatives|convince\s+me|churn|unacceptable|unbelievable|ridiculous|outrageous|terrible|awful|horrible|worst|a\s+joke|furious|angry|livid|fed\s+up|sick\s+of|hates?|frustrat\w*|harass\w*|scam|useless|garbage|rubbish|pathetic|incompetent|don'?t\s+care|is\s+anyone\s+even|third\s+time|fifth\s+time|five\s+times|i'?m\s+done|wtf|damn|crap|shit\w*|fuck\w*)\b|!!!|\?\?)|\b(?!(?:API|HTML|JSON|HTTP|HTTPS|GDPR|CCPA|SAML|SCIM|OAUTH|URGENT|TODO|UTF|YAML|HIPAA|PDF|CSV)\b)[A-Z]{4,}\b")]
+    // Case-sensitive on purpose: words inside (?i:...), shouting ("AGAIN", "NOW!!") in capitals outside;
+    // a capitalised word without a vowel is an acronym (TTFT, RLHF), not a raised voice.
+    [GeneratedRegex(@"(?i:\b(cancel\w*|unsubscribe|not\s+renewing|won'?t\s+renew|switch(ing)?\s+to\s+(a\s+)?(competitor|another\s+(app|tool|service)|notion|evernote|google\s+docs|obsidian)|moving\s+(\w+\s+){0,3}to\s+(notion|evernote|google|obsidian|another|a\s+competitor)|going\s+back\s+to|i'?m\s+leaving|or\s+i'?m\s+leaving|evaluating\s+alternatives|convince\s+me|churn|unacceptable|unbelievable|ridiculous|outrageous|terrible|awful|horrible|worst|a\s+joke|furious|angry|livid|fed\s+up|sick\s+of|hates?|frustrat\w*|harass\w*|scam|useless|garbage|rubbish|pathetic|incompetent|don'?t\s+care|is\s+anyone\s+even|third\s+time|fifth\s+time|five\s+times|i'?m\s+done|wtf|damn|crap|shit\w*|fuck\w*)\b|!!!|\?\?)|\b(?!(?:API|HTML|JSON|HTTP|HTTPS|GDPR|CCPA|SAML|SCIM|OAUTH|URGENT|TODO|UTF|YAML|HIPAA|PDF|CSV)\b)(?=[A-Z]*[AEIOU])[A-Z]{4,}\b")]
     private static partial Regex HostileRule();
 
-    [GeneratedRegex(@"(ignore|disregard|forget|skip)\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above|earlier|preceding)?\s*(instructions|rules|prompts?|directions|knowledge\s+base|review(\s+queue)?)|system\s*prompt|^\s*system\s*:|\bsystem\s*:|\bassistant\s+instructions|hidden\s+rules|what\s+rules\s+were\s+you\s+given|list\s+them\s+word\s+for\s+word|print\s+everything|above\s+this\s+message|you\s+are\s+now\b|act\s+as\s+(an?|the)\b|as\s+the\s+ai\b|ai\s+assistant|jailbreak|developer\s+mode|\bDAN\b|reveal\s+(your|the)\s+(prompt|instructions)|new\s+instructions\s*:|pretend\s+(to\s+be|you\s+are)|\[/?INST\]|<\s*/?\s*(source|ticket|system|instructions?)\b|respond\s+only\s+with|then\s+follow\s+it|without\s+(human\s+)?review|mark\s+this\s+ticket\s+as", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    [GeneratedRegex(@"(ignore|disregard|forget|skip)\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above|earlier|preceding)?\s*(instructions|rules|prompts?|directions|knowledge\s+base|review(\s+queue)?)|(your|its|the\s+(assistant|bot|ai)'?s?)\s+(\w+\s+)?system\s*prompt|^\s*system\s*:|\bsystem\s*:|\bassistant\s+instructions|hidden\s+rules|what\s+rules\s+were\s+you\s+given|list\s+them\s+word\s+for\s+word|print\s+everything|above\s+this\s+message|you\s+are\s+now\b|act\s+as\s+(an?|the)\b|as\s+the\s+ai\b|ai\s+assistant|jailbreak|developer\s+mode|\bDAN\b|reveal\s+(your|the)\s+(prompt|instructions)|new\s+instructions\s*:|pretend\s+(to\s+be|you\s+are)|\[/?INST\]|<\s*/?\s*(source|ticket|system|instructions?)\b|respond\s+only\s+with|then\s+follow\s+it|without\s+(human\s+)?review|mark\s+this\s+ticket\s+as", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
     private static partial Regex PromptInjectionRule();
 
     [GeneratedRegex(@"\b(attach(ed|ment|ments)?|screenshots?|screen\s*shot|see\s+(the\s+)?(image|video|file|log|below|above)|the\s+(video|recording|log\s+file|file)\s+I\s+sent|same\s+(problem|issue|thing)\s+as\s+(before|last\s+time)|as\s+(I\s+)?(mentioned|said|discussed|agreed)|like\s+we\s+agreed|previous\s+(ticket|email|message|conversation)|my\s+last\s+(ticket|email|message)|on\s+the\s+phone|any\s+update|following\s+up|the\s+fix\s+you\s+suggested|the\s+thing\s+from|it\s+happened\s+again|re:\s*re:|fwd:|(it|this|that)\s+(doesn'?t|does\s+not|isn'?t|won'?t)\s+work\s*[.!?]*\s*$)", RegexOptions.IgnoreCase)]

@@ -53,6 +53,39 @@ public sealed class DocumentChunkerTests
     }
 
     [Fact]
+    public void A_later_h1_glued_to_code_is_a_comment_whose_fence_was_lost_and_stays_in_its_section()
+    {
+        const string scraped = """
+            # Embeddings
+
+            ## Voyage Python package
+
+            Create a client object:
+            vo = voyageai.Client()
+            # Alternatively, you can use vo = voyageai.Client(api_key="<your secret key>")
+            result = vo.embed(texts, input_type="document")
+
+            ## Voyage HTTP API
+
+            Call the endpoint.
+            """;
+
+        var document = DocumentChunker.ChunkMarkdown("embeddings.md", scraped, 1500);
+
+        Assert.Equal(["voyage-python-package", "voyage-http-api"], document.Chunks.Select(c => c.Anchor ?? "(none)").ToArray());
+        Assert.Contains("input_type=\"document\"", document.Chunks[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_later_h1_set_off_by_blank_lines_is_still_a_section()
+    {
+        var document = DocumentChunker.ChunkMarkdown("guide.md", "# Part one\n\nIntro.\n\n## Setup\n\nInstall it.\n\n# Part two\n\nMore.", 1500);
+
+        Assert.Equal(["part-one", "setup", "part-two"], document.Chunks.Select(c => c.Anchor ?? "(none)").ToArray());
+        Assert.Equal("Part one", document.Title);
+    }
+
+    [Fact]
     public void The_title_is_the_first_h1_and_the_heading_path_gives_context()
     {
         var document = DocumentChunker.ChunkMarkdown("account/reset.md", Article, 1500);

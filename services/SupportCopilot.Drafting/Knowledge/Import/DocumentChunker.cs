@@ -33,9 +33,12 @@ internal static partial class DocumentChunker
         var headingPath = string.Empty;
         var body = new System.Text.StringBuilder();
         string? fence = null;
+        var lines = text.Split('\n');
+        var titleSeen = false;
 
-        foreach (var line in text.Split('\n'))
+        for (var i = 0; i < lines.Length; i++)
         {
+            var line = lines[i];
             var trimmed = line.TrimStart();
             if (fence is not null)
             {
@@ -56,11 +59,13 @@ internal static partial class DocumentChunker
             }
 
             var heading = Heading().Match(line);
-            if (!heading.Success)
+            if (!heading.Success || IsStrayComment(heading, lines, i, titleSeen))
             {
                 body.Append(line).Append('\n');
                 continue;
             }
+
+            titleSeen |= heading.Groups["level"].Value.Length == 1;
 
             sections.Add((anchor, headingPath, body.ToString()));
             body.Clear();
@@ -144,6 +149,24 @@ internal static partial class DocumentChunker
         }
 
         return pieces;
+    }
+
+    /// <summary>
+    /// A second level-1 line glued to the text around it (no blank line before or after) is a
+    /// code comment (<c># Embed the query</c>) whose fence a scraper lost, not a new top-level
+    /// section: taken as a heading it would cut the real section in two and give its code its own
+    /// anchor. A level-1 heading set off by blank lines stays a heading.
+    /// </summary>
+    private static bool IsStrayComment(Match heading, string[] lines, int index, bool titleSeen)
+    {
+        if (!titleSeen || heading.Groups["level"].Value.Length != 1)
+        {
+            return false;
+        }
+
+        var before = index > 0 && lines[index - 1].Trim().Length > 0;
+        var after = index + 1 < lines.Length && lines[index + 1].Trim().Length > 0;
+        return before || after;
     }
 
     private static string Normalize(string content) => content.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');

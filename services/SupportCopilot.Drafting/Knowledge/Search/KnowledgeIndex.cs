@@ -23,10 +23,22 @@ internal sealed record QueryTerm(string Term, double Weight, int DocumentFrequen
     public bool InVocabulary => DocumentFrequency > 0;
 }
 
-internal sealed record SearchHit(KnowledgeChunk Chunk, double Score, int Rank);
-
-internal sealed record SearchResult(IReadOnlyList<QueryTerm> Terms, IReadOnlyList<SearchHit> Hits)
+/// <param name="Lexical">The BM25 score when <see cref="Score"/> is the section re-ranker's probability; null otherwise.</param>
+internal sealed record SearchHit(KnowledgeChunk Chunk, double Score, int Rank, double? Lexical = null)
 {
+    /// <summary>The BM25 score (or, after a fusion, the fused one): what margins between passages were always measured on.</summary>
+    public double LexicalScore => Lexical ?? Score;
+}
+
+/// <param name="LexicalTop">
+/// When the section re-ranker ordered the hits: BM25's own first source, so that confidence can
+/// see whether the two rankings agree. Null without re-ranking.
+/// </param>
+internal sealed record SearchResult(IReadOnlyList<QueryTerm> Terms, IReadOnlyList<SearchHit> Hits, string? LexicalTop = null)
+{
+    /// <summary>Whether the hits' scores are the re-ranker's probabilities (not BM25 scores).</summary>
+    public bool Reranked => LexicalTop is not null;
+
     public static readonly SearchResult Empty = new([], []);
 }
 
@@ -50,6 +62,7 @@ internal sealed class KnowledgeIndex : IDisposable
     private readonly RetrievalOptions _options;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ChunkEmbedder? _embedder;
+    private SectionReranker? _reranker;
     private Snapshot? _current;
 
     public KnowledgeIndex(DraftingOptions options, ChunkEmbedder? embedder = null)
@@ -57,6 +70,14 @@ internal sealed class KnowledgeIndex : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Retrieval;
         _embedder = embedder;
+        _reranker = _options.RerankDepth > 1 ? new SectionReranker(this, FittedReranker.Load(_options.RerankerFile)) : null;
+    }
+
+    /// <summary>The re-ranker of the top BM25 candidates; null when <c>Drafting:Retrieval:RerankDepth</c> turns it off.</summary>
+    public SectionReranker? Reranker
+    {
+        get => _reranker;
+        set => _reranker = value;
     }
 
     /// <summary>True when an embedding deployment is configured: <see cref="SearchAsync"/> fuses BM25 with dense vectors.</summary>
@@ -192,7 +213,7 @@ internal sealed class KnowledgeIndex : IDisposable
             var wanted = top ?? _options.TopPassages;
             if (query.Questions.Count < 2)
             {
-                return SearchOnce(snapshot, query.Subject, query.Body, wanted);
+                return SearchOnce(snapshot, query.Subject, query.Body, wanted, rerank: true);
             }
 
             // The whole ticket and each question are independent searches of one IndexSearcher
@@ -200,7 +221,7 @@ internal sealed class KnowledgeIndex : IDisposable
             // time on an idle instance instead of one per question.
             var results = new SearchResult[query.Questions.Count + 1];
             Parallel.For(0, results.Length, i => results[i] = i == 0
-                ? SearchOnce(snapshot, query.Subject, query.Body, wanted)
+                ? SearchOnce(snapshot, query.Subject, query.Body, wanted, rerank: true)
 
                 // The subject is in the whole-ticket search already; a question alone is a short, cheap query.
                 : SearchOnce(snapshot, string.Empty, query.Questions[i - 1], wanted, _options.QuestionMaxTermShare));
@@ -222,7 +243,7 @@ internal sealed class KnowledgeIndex : IDisposable
                 }
             }
 
-            return new SearchResult(whole.Terms, EveryQuestionAnswered(whole.Hits[0], ReciprocalRankFusion.Fuse(lists, wanted, _options.RrfK), bestPerQuestion, wanted));
+            return new SearchResult(whole.Terms, EveryQuestionAnswered(whole.Hits[0], ReciprocalRankFusion.Fuse(lists, wanted, _options.RrfK), bestPerQuestion, wanted), whole.LexicalTop);
         }
         finally
         {
@@ -248,7 +269,7 @@ internal sealed class KnowledgeIndex : IDisposable
         var vector = await _embedder.EmbedQueryAsync(query.Text, cancellationToken);
         var dense = snapshot.NearestByCosine(vector, _options.HybridCandidates);
         var fused = ReciprocalRankFusion.Fuse([(lexical.Hits, 1.0), (dense, 1.0)], wanted, _options.RrfK);
-        return new SearchResult(lexical.Terms, fused);
+        return new SearchResult(lexical.Terms, fused, lexical.LexicalTop);
     }
 
     /// <summary>
@@ -284,7 +305,8 @@ internal sealed class KnowledgeIndex : IDisposable
     /// returned terms): BM25 gives them almost no weight, yet their long posting lists are most of
     /// a query's cost.
     /// </param>
-    private SearchResult SearchOnce(Snapshot snapshot, string subject, string body, int wanted, double maxTermShare = 1.0)
+    /// <param name="rerank">Re-order the top candidates with <see cref="Reranker"/> (the whole ticket's search; a question's own search feeds a fusion of ranks and stays BM25).</param>
+    private SearchResult SearchOnce(Snapshot snapshot, string subject, string body, int wanted, double maxTermShare = 1.0, bool rerank = false)
     {
         var terms = QueryTerms(snapshot, subject, body);
         var limit = maxTermShare * snapshot.Chunks.Count;
@@ -302,8 +324,11 @@ internal sealed class KnowledgeIndex : IDisposable
             Add(query, BodyField, term, _options.BodyBoost);
         }
 
+        var reranker = rerank ? _reranker : null;
+        var depth = reranker is null ? wanted : Math.Max(wanted, _options.RerankDepth);
+
         // Fetch more than asked so that re-weighting lead sections can reorder the top.
-        var docs = snapshot.Searcher.Search(query, wanted * 2);
+        var docs = snapshot.Searcher.Search(query, depth * 2);
         var scored = new List<(KnowledgeChunk Chunk, double Score)>(docs.ScoreDocs.Length);
         foreach (var scoreDoc in docs.ScoreDocs)
         {
@@ -311,12 +336,46 @@ internal sealed class KnowledgeIndex : IDisposable
             scored.Add((chunk, chunk.IsLead ? scoreDoc.Score * _options.LeadSectionWeight : scoreDoc.Score));
         }
 
-        var hits = scored
+        IReadOnlyList<SearchHit> hits = scored
             .OrderByDescending(s => s.Score)
-            .Take(wanted)
+            .Take(depth)
             .Select((s, i) => new SearchHit(s.Chunk, s.Score, i + 1))
             .ToList();
-        return new SearchResult(terms, hits);
+        string? lexicalTop = null;
+        if (reranker is not null && hits.Count > 0)
+        {
+            lexicalTop = hits[0].Chunk.Source;
+            hits = reranker.Rerank(hits, terms, Analyze(subject + "\n" + body));
+        }
+
+        return new SearchResult(terms, hits.Count > wanted ? hits.Take(wanted).ToList() : hits, lexicalTop);
+    }
+
+    /// <summary>The ticket's words in order, as the analyzer sees them (for word-pair features).</summary>
+    public IReadOnlyList<string> QuerySequence(string subject, string body)
+    {
+        var query = TicketQuery.Build(subject, body);
+        return Analyze(query.Subject + "\n" + query.Body);
+    }
+
+    /// <summary>The whole ticket's BM25 candidates before re-ranking (what the re-ranker is fitted on).</summary>
+    internal SearchResult Candidates(string subject, string body, int depth)
+    {
+        var snapshot = Acquire();
+        if (snapshot is null)
+        {
+            return SearchResult.Empty;
+        }
+
+        try
+        {
+            var query = TicketQuery.Build(subject, body);
+            return SearchOnce(snapshot, query.Subject, query.Body, depth);
+        }
+        finally
+        {
+            snapshot.Reader.DecRef();
+        }
     }
 
     /// <summary>
