@@ -72,6 +72,35 @@ public sealed class SectionRerankerTests
     }
 
     [Fact]
+    public void Below_the_re_ranked_depth_bm25s_order_stays_with_scores_under_the_lowest_probability()
+    {
+        using var index = SampleKnowledgeBase.Index(new DraftingOptions { Retrieval = { RerankDepth = 3 } });
+        using var bm25Index = SampleKnowledgeBase.Index(new DraftingOptions { Retrieval = { RerankDepth = 0 } });
+
+        var result = index.Search(string.Empty, "How do I reset my password? I forgot it.", 10);
+        var bm25 = bm25Index.Search(string.Empty, "How do I reset my password? I forgot it.", 10);
+
+        var head = result.Hits.Take(3).ToList();
+        var tail = result.Hits.Skip(3).ToList();
+        Assert.Equal(bm25.Hits.Take(3).Select(h => h.Chunk.ChunkId).Order(), head.Select(h => h.Chunk.ChunkId).Order());
+        Assert.Equal(bm25.Hits.Skip(3).Select(h => h.Chunk.ChunkId), tail.Select(h => h.Chunk.ChunkId));
+        Assert.All(tail, h => Assert.True(h.Score < head.Min(x => x.Score)));
+        Assert.Equal(result.Hits.Select(h => h.Score).OrderDescending(), result.Hits.Select(h => h.Score));
+    }
+
+    [Fact]
+    public void A_single_candidate_is_scored_as_a_probability_too()
+    {
+        using var index = new KnowledgeIndex(new DraftingOptions());
+        index.Build(DocumentChunker.Chunk("a.md", "# Passwords\n\nReset your password from the sign-in page.", 1500).Chunks);
+
+        var hit = Assert.Single(index.Search(string.Empty, "reset password").Hits);
+
+        Assert.InRange(hit.Score, 0, 1);
+        Assert.NotNull(hit.Lexical);
+    }
+
+    [Fact]
     public void A_depth_of_zero_leaves_bm25s_order_and_scores()
     {
         using var index = SampleKnowledgeBase.Index(new DraftingOptions { Retrieval = { RerankDepth = 0 } });

@@ -345,10 +345,31 @@ internal sealed class KnowledgeIndex : IDisposable
         if (reranker is not null && hits.Count > 0)
         {
             lexicalTop = hits[0].Chunk.Source;
-            hits = reranker.Rerank(hits, terms, Analyze(subject + "\n" + body));
+            hits = RerankHead(reranker, hits, terms, Analyze(subject + "\n" + body));
         }
 
         return new SearchResult(terms, hits.Count > wanted ? hits.Take(wanted).ToList() : hits, lexicalTop);
+    }
+
+    /// <summary>
+    /// Re-ranks the first <c>RerankDepth</c> hits (the depth the model was fitted on); a longer list
+    /// (a hybrid search asks for 50) keeps BM25's order below them, its scores scaled under the
+    /// lowest re-ranked probability so that scores still fall with rank.
+    /// </summary>
+    private IReadOnlyList<SearchHit> RerankHead(SectionReranker reranker, IReadOnlyList<SearchHit> hits, IReadOnlyList<QueryTerm> terms, IReadOnlyList<string> sequence)
+    {
+        // A re-ranker set on an index configured without one re-ranks the whole list.
+        var headCount = _options.RerankDepth > 1 ? Math.Min(hits.Count, _options.RerankDepth) : hits.Count;
+        var head = reranker.Rerank(hits.Take(headCount).ToList(), terms, sequence);
+        if (headCount == hits.Count)
+        {
+            return head;
+        }
+
+        var floor = head[^1].Score;
+        var tailTop = hits[headCount].Score;
+        var tail = hits.Skip(headCount).Select((h, i) => new SearchHit(h.Chunk, tailTop <= 0 ? 0 : floor * h.Score / tailTop * 0.99, headCount + i + 1, h.Score));
+        return [.. head, .. tail];
     }
 
     /// <summary>The ticket's words in order, as the analyzer sees them (for word-pair features).</summary>

@@ -68,11 +68,12 @@ internal sealed class SectionReranker(KnowledgeIndex index, RerankerModel model)
     public IReadOnlyList<SearchHit> Rerank(IReadOnlyList<SearchHit> candidates, IReadOnlyList<QueryTerm> terms, IReadOnlyList<string> querySequence)
     {
         ArgumentNullException.ThrowIfNull(candidates);
-        if (candidates.Count < 2)
+        if (candidates.Count == 0)
         {
             return candidates;
         }
 
+        // A single candidate is scored too: its probability is evidence whether or not it has rivals.
         var features = Features(candidates, terms, querySequence);
         return candidates
             .Select((hit, i) => (Hit: hit, P: model.Score(features[i])))
