@@ -62,7 +62,7 @@ internal static class ExportBenchCommand
             await GenerateAsync(database, count, cancellationToken);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: generated {count} corrections in {generate.Elapsed.TotalSeconds:0.0} s"));
 
-            var (bareSeconds, bareRows, bareMemory) = await MeasureAsync(async () =>
+            var bare = await MeasureAsync(async () =>
             {
                 await using var connection = await database.OpenAsync(cancellationToken);
                 await using var command = connection.CreateCommand();
@@ -79,12 +79,12 @@ internal static class ExportBenchCommand
 
                 return n;
             });
-            Print("bare SELECT", bareRows, bareSeconds, bareMemory);
+            Print("bare SELECT", bare);
 
             var output = Path.Combine(folder, "bench-sft.jsonl");
             Directory.CreateDirectory(folder);
             ExportManifest? manifest = null;
-            var (exportSeconds, exportRows, exportMemory) = await MeasureAsync(async () =>
+            var export = await MeasureAsync(async () =>
             {
                 manifest = await ExportFiles.ExportAsync(
                     new CorrectionExporter(database, NullLogger<CorrectionExporter>.Instance),
@@ -94,8 +94,8 @@ internal static class ExportBenchCommand
                     cancellationToken);
                 return manifest.Counts.Read;
             });
-            Print("export sft", exportRows, exportSeconds, exportMemory);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {exportSeconds / bareSeconds:0.0}"));
+            Print("export sft", export);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {export.Seconds / bare.Seconds:0.0}, exporter cpu / bare SELECT cpu = {export.CpuSeconds / bare.CpuSeconds:0.0}"));
             Console.WriteLine("  redactions " + string.Join(", ", manifest.Redaction.Replaced.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))) + "; skipped " + string.Join(", ", manifest.Counts.Skipped.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))));
             return 0;
         });
@@ -223,8 +223,15 @@ internal static class ExportBenchCommand
         }
     }
 
-    /// <summary>Runs <paramref name="phase"/> after a full GC, sampling the working set every 20 ms.</summary>
-    private static async Task<(double Seconds, long Rows, long PeakBytes)> MeasureAsync(Func<Task<long>> phase)
+    /// <summary>What one phase cost: wall time, rows, peak working set, and the process's CPU time and GC work in it.</summary>
+    private sealed record PhaseCost(double Seconds, long Rows, long PeakBytes, double CpuSeconds, int Gen0, int Gen1, int Gen2, double PauseMs, long AllocatedBytes);
+
+    /// <summary>
+    /// Runs <paramref name="phase"/> after a full GC, sampling the working set every 20 ms. CPU
+    /// time is the process's own (user + kernel), so on a machine shared with other work it says
+    /// what the phase cost where wall time only says how long it waited.
+    /// </summary>
+    private static async Task<PhaseCost> MeasureAsync(Func<Task<long>> phase)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -241,14 +248,26 @@ internal static class ExportBenchCommand
                 await Task.Delay(20, CancellationToken.None);
             }
         });
+        var cpu = process.TotalProcessorTime;
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var pause = GC.GetTotalPauseDuration();
+        var allocated = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         var rows = await phase();
         var seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cost = new PhaseCost(
+            seconds, rows, 0, (process.TotalProcessorTime - cpu).TotalSeconds,
+            GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
+            (GC.GetTotalPauseDuration() - pause).TotalMilliseconds, GC.GetTotalAllocatedBytes() - allocated);
         await stop.CancelAsync();
         await sampler;
-        return (seconds, rows, peak);
+        return cost with { PeakBytes = peak };
     }
 
-    private static void Print(string phase, long rows, double seconds, long peak) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase,-12} {rows,9} rows in {seconds,7:0.00} s = {rows / seconds,9:0} rows/s, peak working set {peak / 1048576.0,6:0} MiB"));
+    private static void Print(string phase, PhaseCost cost) =>
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{phase,-12} {cost.Rows,9} rows in {cost.Seconds,7:0.00} s = {cost.Rows / cost.Seconds,9:0} rows/s, peak working set {cost.PeakBytes / 1048576.0,6:0} MiB; " +
+            $"cpu {cost.CpuSeconds:0.00} s = {cost.CpuSeconds * 1e6 / Math.Max(1, cost.Rows):0.0} us/row; gc {cost.Gen0}/{cost.Gen1}/{cost.Gen2} (gen0/1/2), pause {cost.PauseMs:0} ms, allocated {cost.AllocatedBytes / 1048576.0:0} MiB"));
 }

@@ -64,11 +64,13 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
     /// manifest); the caller owns and disposes the streams. The manifest says whether the result is
     /// valid: an sft/dpo export with fewer than <see cref="MinimumTrainingExamples"/> training rows is not.
     /// </summary>
+    /// <param name="blockBytes">Bytes handed to a stream at a time (<see cref="ExportPartWriter.HttpBlockBytes"/> or <see cref="ExportPartWriter.FileBlockBytes"/>).</param>
     public async Task<ExportManifest> ExportAsync(
         ExportRequest request,
         Func<ExportPart, (string Name, Stream Stream)> open,
         Action<ExportProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int blockBytes = ExportPartWriter.HttpBlockBytes)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(open);
@@ -85,7 +87,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             foreach (var part in parts)
             {
                 var (name, stream) = open(part);
-                writers[part] = new ExportPartWriter(request.Format, part, name, stream);
+                writers[part] = new ExportPartWriter(request.Format, part, name, stream, blockBytes);
             }
 
             var redactions = new RedactionCounts();
@@ -144,18 +146,24 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
                         continue;
                     }
 
-                    var row = result.Row!;
-                    await writers[result.Part].WriteAsync(row, cancellationToken);
+                    // The worker serialised the row; here it is only copied, hashed and written, in order.
+                    var writer = writers[result.Part];
+                    if (writer.Append(batch.Line(i), result.Tokens))
+                    {
+                        await writer.FlushAsync(cancellationToken);
+                    }
+
                     written++;
-                    largestRow = Math.Max(largestRow, row.Tokens);
-                    drafters.Add(row.Correction.Record.Drafter);
-                    if (row.Correction.Record.PolicyVersion is { Length: > 0 } policy)
+                    largestRow = Math.Max(largestRow, result.Tokens);
+                    var record = batch.Records[i];
+                    drafters.Add(record.Drafter);
+                    if (record.PolicyVersion is { Length: > 0 } policy)
                     {
                         policies.Add(policy);
                     }
                 }
 
-                batch.Release();
+                pipeline.Release(batch);
             }
 
             progress?.Invoke(new ExportProgress(read, written));
@@ -183,8 +191,9 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
     /// Everything between reading a correction and writing its row that does not depend on the
     /// rows before it (dedup and the passage counts do; the caller does those in read order).
     /// </summary>
-    internal static RowResult Process(ExportRequest request, CorrectionRecord record, RedactionCounts redactions, WorkerCaches caches)
+    internal static RowResult Process(ExportRequest request, CorrectionRecord record, RedactionCounts redactions, WorkerCaches caches, out ExportRow? row)
     {
+        row = null;
         if (request.Filter.MinEditDistance is { } minimum && minimum > 0)
         {
             if (record.FinalText is null
@@ -203,20 +212,21 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
         catch (JsonException)
         {
             // Unreadable reasons are found after the passages were redacted (and counted).
-            return new RowResult { Skip = SkipReasons.UnreadableSources, Passages = passages };
+            return RowResult.Skipped(SkipReasons.UnreadableSources, passages);
         }
 
-        var (row, skip) = ExportRowBuilder.Build(request.Format, prepared);
+        (row, var skip) = ExportRowBuilder.Build(request.Format, prepared);
         skip ??= ExportRowValidator.Validate(request.Format, row!, request.MaxTokensPerRow);
         if (skip is not null)
         {
-            return new RowResult { Skip = skip, Passages = passages };
+            row = null;
+            return RowResult.Skipped(skip, passages);
         }
 
         return new RowResult
         {
-            Row = row,
             Passages = passages,
+            Tokens = row!.Tokens,
             TicketHash = ExportText.NormalizedHash(prepared.Subject, prepared.Body),
             Part = request.Split is { } share
                 ? ExportText.IsTrain(record.TicketId, share) ? ExportPart.Train : ExportPart.Validation
@@ -278,6 +288,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             Comment = record.Comment is null ? null : R(record.Comment),
             Sources = sources,
             Category = string.IsNullOrWhiteSpace(record.ItemCategory) ? caches.Category(record.ReasonsJson) : record.ItemCategory,
+            Sections = caches.Section,
         };
     }
 

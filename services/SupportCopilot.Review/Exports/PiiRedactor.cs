@@ -534,6 +534,8 @@ internal sealed class RedactionCounts
 
     public long this[PiiKind kind] => _counts[(int)kind];
 
+    public void Clear() => Array.Clear(_counts);
+
     public IReadOnlyDictionary<string, long> ToDictionary() =>
         Enum.GetValues<PiiKind>().ToDictionary(k => PiiRedactor.Placeholder(k).Trim('[', ']').ToLowerInvariant(), k => _counts[(int)k]);
 }
