@@ -126,23 +126,32 @@ internal static partial class PiiRedactor
 
     private static string Replace(string text, Regex pattern, PiiKind kind, RedactionCounts? counts, Func<string, bool>? confirm = null, string? keepGroup = null)
     {
-        // Cheap pre-check: almost every pattern needs a digit, an @ or a letter run; the regex engine
-        // is the cost, so skip it when the text cannot match.
-        if (!pattern.IsMatch(text))
+        if (keepGroup is not null)
         {
-            return text;
+            return pattern.Replace(text, match =>
+            {
+                counts?.Add(kind);
+                return match.Groups[keepGroup].Value + Placeholder(kind);
+            });
         }
 
-        return pattern.Replace(text, match =>
+        // One pass over the matches (as Regex.Replace makes), without a Match object or a string per match.
+        StringBuilder? result = null;
+        var copied = 0;
+        foreach (var match in pattern.EnumerateMatches(text))
         {
-            if (confirm is not null && !confirm(match.Value))
+            if (confirm is not null && !confirm(text.Substring(match.Index, match.Length)))
             {
-                return match.Value;
+                continue;
             }
 
+            result ??= new StringBuilder(text.Length);
+            result.Append(text, copied, match.Index - copied).Append(Placeholder(kind));
             counts?.Add(kind);
-            return keepGroup is null ? Placeholder(kind) : match.Groups[keepGroup].Value + Placeholder(kind);
-        });
+            copied = match.Index + match.Length;
+        }
+
+        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
     }
 
     /// <summary>
@@ -152,62 +161,75 @@ internal static partial class PiiRedactor
     /// </summary>
     private static string ReplaceSpan(string text, Regex pattern, PiiKind kind, RedactionCounts? counts, Func<string, bool> confirm)
     {
-        if (!pattern.IsMatch(text))
+        StringBuilder? result = null;
+        var copied = 0;
+        foreach (var match in pattern.EnumerateMatches(text))
         {
-            return text;
+            var value = text.Substring(match.Index, match.Length);
+            var replacement = SpanReplacement(value, kind, counts, confirm);
+            if (ReferenceEquals(replacement, value))
+            {
+                continue;
+            }
+
+            result ??= new StringBuilder(text.Length);
+            result.Append(text, copied, match.Index - copied).Append(replacement);
+            copied = match.Index + match.Length;
         }
 
-        return pattern.Replace(text, match =>
+        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+    }
+
+    /// <summary>The placeholder for <paramref name="value"/>, or for its longest run of groups that passes; <paramref name="value"/> itself when none does.</summary>
+    private static string SpanReplacement(string value, PiiKind kind, RedactionCounts? counts, Func<string, bool> confirm)
+    {
+        if (confirm(value))
         {
-            var value = match.Value;
-            if (confirm(value))
-            {
-                counts?.Add(kind);
-                return Placeholder(kind);
-            }
-
-            var starts = new List<int> { 0 };
-            var ends = new List<int>();
-            for (var i = 1; i < value.Length; i++)
-            {
-                if (value[i] is ' ' or '-')
-                {
-                    ends.Add(i);
-                    starts.Add(i + 1);
-                }
-            }
-
-            ends.Add(value.Length);
-            if (starts.Count == 1)
-            {
-                return value;
-            }
-
-            (int Start, int End)? best = null;
-            foreach (var start in starts)
-            {
-                foreach (var end in ends)
-                {
-                    if (end <= start || (best is { } b && end - start <= b.End - b.Start))
-                    {
-                        continue;
-                    }
-
-                    if (confirm(value[start..end]))
-                    {
-                        best = (start, end);
-                    }
-                }
-            }
-
-            if (best is not { } span)
-            {
-                return value;
-            }
-
             counts?.Add(kind);
-            return value[..span.Start] + Placeholder(kind) + value[span.End..];
-        });
+            return Placeholder(kind);
+        }
+
+        var starts = new List<int> { 0 };
+        var ends = new List<int>();
+        for (var i = 1; i < value.Length; i++)
+        {
+            if (value[i] is ' ' or '-')
+            {
+                ends.Add(i);
+                starts.Add(i + 1);
+            }
+        }
+
+        ends.Add(value.Length);
+        if (starts.Count == 1)
+        {
+            return value;
+        }
+
+        (int Start, int End)? best = null;
+        foreach (var start in starts)
+        {
+            foreach (var end in ends)
+            {
+                if (end <= start || (best is { } b && end - start <= b.End - b.Start))
+                {
+                    continue;
+                }
+
+                if (confirm(value[start..end]))
+                {
+                    best = (start, end);
+                }
+            }
+        }
+
+        if (best is not { } span)
+        {
+            return value;
+        }
+
+        counts?.Add(kind);
+        return value[..span.Start] + Placeholder(kind) + value[span.End..];
     }
 
     /// <summary>
