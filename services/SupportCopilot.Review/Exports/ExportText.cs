@@ -57,7 +57,7 @@ internal static class ExportText
     public static bool IsTrain(Guid ticketId, double trainShare)
     {
         Span<byte> id = stackalloc byte[36];
-        Encoding.UTF8.GetBytes(ticketId.ToString("D"), id);
+        ticketId.TryFormat(id, out _, "D");
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(id, hash);
         var fraction = BinaryPrimitives.ReadUInt64BigEndian(hash) / 18446744073709551616.0;

@@ -145,13 +145,13 @@ internal static partial class PiiRedactor
                 continue;
             }
 
-            result ??= new StringBuilder(text.Length);
+            result ??= RentBuilder(text.Length);
             result.Append(text, copied, match.Index - copied).Append(Placeholder(kind));
             counts?.Add(kind);
             copied = match.Index + match.Length;
         }
 
-        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+        return result is null ? text : Finish(result.Append(text, copied, text.Length - copied));
     }
 
     /// <summary>
@@ -172,12 +172,12 @@ internal static partial class PiiRedactor
                 continue;
             }
 
-            result ??= new StringBuilder(text.Length);
+            result ??= RentBuilder(text.Length);
             result.Append(text, copied, match.Index - copied).Append(replacement);
             copied = match.Index + match.Length;
         }
 
-        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+        return result is null ? text : Finish(result.Append(text, copied, text.Length - copied));
     }
 
     /// <summary>The placeholder for <paramref name="value"/>, or for its longest run of groups that passes; <paramref name="value"/> itself when none does.</summary>
@@ -275,7 +275,7 @@ internal static partial class PiiRedactor
 
             if (length > 0)
             {
-                result ??= new StringBuilder(text.Length);
+                result ??= RentBuilder(text.Length);
                 result.Append(text, copied, i - copied).Append("[NAME]");
                 counts?.Add(PiiKind.Name);
                 copied = i + length;
@@ -283,7 +283,31 @@ internal static partial class PiiRedactor
             }
         }
 
-        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+        return result is null ? text : Finish(result.Append(text, copied, text.Length - copied));
+    }
+
+    // Every replacement builds its result in one builder per thread, returned by Finish; only the
+    // resulting string is allocated (an export redacts several texts on every row).
+    [ThreadStatic]
+    private static StringBuilder? _builder;
+
+    private static StringBuilder RentBuilder(int capacity)
+    {
+        var builder = _builder ?? new StringBuilder(capacity);
+        _builder = null;
+        return builder;
+    }
+
+    private static string Finish(StringBuilder builder)
+    {
+        var text = builder.ToString();
+        builder.Clear();
+        if (builder.Capacity <= 64 * 1024)
+        {
+            _builder = builder;
+        }
+
+        return text;
     }
 
     // The same customer's name is redacted from five or six texts of a row: split it once.
