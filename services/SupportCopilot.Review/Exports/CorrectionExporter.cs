@@ -56,6 +56,9 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
     /// <summary>Workers that redact, build and count rows in parallel; the output does not depend on it.</summary>
     internal int Workers { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Rows per batch handed to a worker; the output does not depend on it.</summary>
+    internal int BatchRows { get; init; } = ExportPipeline.BatchSize;
+
     public Task<long> CountAsync(ExportFilter filter, CancellationToken cancellationToken) =>
         new CorrectionSource(database).CountAsync(filter, cancellationToken);
 
@@ -101,7 +104,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             // reader -> workers (redaction, row building, validation, token counts; any order) ->
             // this loop, which takes the batches in read order and does everything that depends on
             // order (dedup, counts, writing), so the bytes are those of a sequential run.
-            await using var pipeline = new ExportPipeline(database, request, Workers, cancellationToken);
+            await using var pipeline = new ExportPipeline(database, request, Workers, BatchRows, cancellationToken);
             await foreach (var batch in pipeline.ReadInOrderAsync())
             {
                 redactions.Add(batch.Counts);

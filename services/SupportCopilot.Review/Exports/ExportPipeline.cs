@@ -163,9 +163,12 @@ internal sealed class ExportPipeline : IAsyncDisposable
     private readonly Task[] _workers;
     private readonly ConcurrentQueue<RowBatch> _free = new();
 
-    public ExportPipeline(ReviewDatabase database, ExportRequest request, int workers, CancellationToken cancellationToken)
+    private readonly int _batchRows;
+
+    public ExportPipeline(ReviewDatabase database, ExportRequest request, int workers, int batchRows, CancellationToken cancellationToken)
     {
         workers = Math.Max(1, workers);
+        _batchRows = Math.Max(1, batchRows);
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _ordered = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(4 * workers) { SingleReader = true, SingleWriter = true });
         _work = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleWriter = true });
@@ -223,7 +226,7 @@ internal sealed class ExportPipeline : IAsyncDisposable
             await foreach (var record in source.ReadAsync(filter, token))
             {
                 batch.Records[batch.Count++] = record;
-                if (batch.Count == BatchSize)
+                if (batch.Count == batch.Records.Length)
                 {
                     await SendAsync(batch, token);
                     batch = NextBatch();
@@ -246,7 +249,7 @@ internal sealed class ExportPipeline : IAsyncDisposable
         }
     }
 
-    private RowBatch NextBatch() => _free.TryDequeue(out var batch) ? batch : new RowBatch(BatchSize);
+    private RowBatch NextBatch() => _free.TryDequeue(out var batch) ? batch : new RowBatch(_batchRows);
 
     private async ValueTask SendAsync(RowBatch batch, CancellationToken token)
     {
