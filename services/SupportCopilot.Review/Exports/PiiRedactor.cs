@@ -116,7 +116,7 @@ internal static partial class PiiRedactor
             result = Replace(result, Phone(), PiiKind.Phone, counts, IsPhone);
         }
 
-        result = RedactName(result, customerName, counts);
+        result = RedactName(result, customerName, counts, prechecks);
         return result;
     }
 
@@ -238,7 +238,7 @@ internal static partial class PiiRedactor
     /// "may", "rose") stay when written in lower case. A plain scan, not a regex: the name differs on
     /// every row, and compiling a pattern per row would cost more than the rest of the redaction.
     /// </summary>
-    private static string RedactName(string text, string? customerName, RedactionCounts? counts)
+    private static string RedactName(string text, string? customerName, RedactionCounts? counts, bool prechecks = true)
     {
         if (string.IsNullOrWhiteSpace(customerName))
         {
@@ -246,7 +246,7 @@ internal static partial class PiiRedactor
         }
 
         var parts = NameParts(customerName);
-        if (parts.Length == 0)
+        if (parts.Length == 0 || (prechecks && !ContainsAny(text, parts)))
         {
             return text;
         }
@@ -284,6 +284,21 @@ internal static partial class PiiRedactor
         }
 
         return result is null ? text : Finish(result.Append(text, copied, text.Length - copied));
+    }
+
+    // Every match, whole name or part, starts where one part equals the text ignoring case, so a
+    // text that holds no part anywhere (a passage, most subjects) needs no scan word by word.
+    private static bool ContainsAny(string text, string[] parts)
+    {
+        foreach (var part in parts)
+        {
+            if (text.Contains(part, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // Every replacement builds its result in one builder per thread, returned by Finish; only the
