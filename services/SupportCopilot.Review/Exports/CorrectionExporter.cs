@@ -40,7 +40,7 @@ internal readonly record struct ExportProgress(long Read, long Written);
 /// <summary>
 /// The dataset exporter: streams corrections from the database, redacts, builds and validates each
 /// row in the format's rules, drops near-duplicate tickets, splits by ticket, writes and hashes,
-/// and returns the manifest. Rows are redacted, built and counted by parallel workers
+/// and returns the manifest. Rows are redacted, built, counted and serialised by parallel workers
 /// (<see cref="ExportPipeline"/>) and taken back in read order, so the output is that of a
 /// sequential run; a bounded number of batches is in memory at a time. What grows with the export
 /// is one 8-byte hash per written row for the duplicate check (about 40 MB for a million rows).
