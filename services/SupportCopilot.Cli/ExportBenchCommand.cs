@@ -52,54 +52,66 @@ internal static class ExportBenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(rows);
-            await using var throwaway = await BenchDatabase.CreateAsync(
-                string.Equals(parse.GetValue(provider), "postgres", StringComparison.OrdinalIgnoreCase), parse.GetValue(connectionString), "bench", cancellationToken);
-            var settings = throwaway.Settings;
-            var folder = throwaway.Folder;
-            var database = new ReviewDatabase(settings);
-            await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
-            var generate = Stopwatch.StartNew();
-            await GenerateAsync(database, count, cancellationToken);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: generated {count} corrections in {generate.Elapsed.TotalSeconds:0.0} s"));
-
-            var bare = await MeasureAsync(async () =>
+            if (count < 1)
             {
-                await using var connection = await database.OpenAsync(cancellationToken);
-                await using var command = connection.CreateCommand();
-                command.CommandText = BareSelect;
-                command.CommandTimeout = 0;
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                long n = 0;
-                var values = new object[reader.FieldCount];
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    reader.GetValues(values);
-                    n++;
-                }
+                await Console.Error.WriteLineAsync("--rows must be at least 1.");
+                return 2;
+            }
 
-                return n;
-            });
-            Print("bare SELECT", bare);
-
-            var output = Path.Combine(folder, "bench-sft.jsonl");
-            Directory.CreateDirectory(folder);
-            ExportManifest? manifest = null;
-            var export = await MeasureAsync(async () =>
-            {
-                manifest = await ExportFiles.ExportAsync(
-                    new CorrectionExporter(database, NullLogger<CorrectionExporter>.Instance),
-                    new ExportRequest { Format = ExportFormat.Sft, Split = 0.9 },
-                    output,
-                    progress: null,
-                    cancellationToken);
-                return manifest.Counts.Read;
-            });
-            Print("export sft", export);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {export.Seconds / bare.Seconds:0.0}, exporter cpu / bare SELECT cpu = {export.CpuSeconds / bare.CpuSeconds:0.0}"));
-            Console.WriteLine("  redactions " + string.Join(", ", manifest.Redaction.Replaced.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))) + "; skipped " + string.Join(", ", manifest.Counts.Skipped.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))));
+            await RunAsync(
+                count, string.Equals(parse.GetValue(provider), "postgres", StringComparison.OrdinalIgnoreCase), parse.GetValue(connectionString), Console.Out, cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Generates <paramref name="count"/> corrections in a throwaway database, measures both phases and prints them to <paramref name="output"/>.</summary>
+    internal static async Task RunAsync(int count, bool postgres, string? adminConnectionString, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var throwaway = await BenchDatabase.CreateAsync(postgres, adminConnectionString, "bench", cancellationToken);
+        var settings = throwaway.Settings;
+        var folder = throwaway.Folder;
+        var database = new ReviewDatabase(settings);
+        await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
+        var generate = Stopwatch.StartNew();
+        await GenerateAsync(database, count, cancellationToken);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: generated {count} corrections in {generate.Elapsed.TotalSeconds:0.0} s"));
+
+        var bare = await MeasureAsync(async () =>
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = BareSelect;
+            command.CommandTimeout = 0;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            long n = 0;
+            var values = new object[reader.FieldCount];
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                reader.GetValues(values);
+                n++;
+            }
+
+            return n;
+        });
+        Print(output, "bare SELECT", bare);
+
+        var file = Path.Combine(folder, "bench-sft.jsonl");
+        Directory.CreateDirectory(folder);
+        ExportManifest? manifest = null;
+        var export = await MeasureAsync(async () =>
+        {
+            manifest = await ExportFiles.ExportAsync(
+                new CorrectionExporter(database, NullLogger<CorrectionExporter>.Instance),
+                new ExportRequest { Format = ExportFormat.Sft, Split = 0.9 },
+                file,
+                progress: null,
+                cancellationToken);
+            return manifest.Counts.Read;
+        });
+        Print(output, "export sft", export);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {export.Seconds / bare.Seconds:0.0}, exporter cpu / bare SELECT cpu = {export.CpuSeconds / bare.CpuSeconds:0.0}"));
+        output.WriteLine("  redactions " + string.Join(", ", manifest.Redaction.Replaced.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))) + "; skipped " + string.Join(", ", manifest.Counts.Skipped.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))));
     }
 
     private sealed record GeneratedCorrection(
@@ -265,8 +277,8 @@ internal static class ExportBenchCommand
         return cost with { PeakBytes = peak };
     }
 
-    private static void Print(string phase, PhaseCost cost) =>
-        Console.WriteLine(string.Create(
+    private static void Print(TextWriter output, string phase, PhaseCost cost) =>
+        output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"{phase,-12} {cost.Rows,9} rows in {cost.Seconds,7:0.00} s = {cost.Rows / cost.Seconds,9:0} rows/s, peak working set {cost.PeakBytes / 1048576.0,6:0} MiB; " +
             $"cpu {cost.CpuSeconds:0.00} s = {cost.CpuSeconds * 1e6 / Math.Max(1, cost.Rows):0.0} us/row; gc {cost.Gen0}/{cost.Gen1}/{cost.Gen2} (gen0/1/2), pause {cost.PauseMs:0} ms, allocated {cost.AllocatedBytes / 1048576.0:0} MiB"));
