@@ -156,12 +156,6 @@ internal static class ExportRowBuilder
 
     private static readonly ChatMessage SystemMessage = new(ChatRole.System, DraftPrompt.SystemInstruction);
 
-    public static IReadOnlyList<ChatMessage> Prompt(PreparedCorrection correction)
-    {
-        var (system, user, _) = PromptOf(correction);
-        return [system, user];
-    }
-
     /// <summary>
     /// The system and user messages, the user turn built as <see cref="DraftPrompt.UserContent"/>
     /// builds it (the ticket section, then each source section) from the worker's cached sections,
