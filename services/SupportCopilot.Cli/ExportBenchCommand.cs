@@ -52,54 +52,66 @@ internal static class ExportBenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var count = parse.GetValue(rows);
-            await using var throwaway = await BenchDatabase.CreateAsync(
-                string.Equals(parse.GetValue(provider), "postgres", StringComparison.OrdinalIgnoreCase), parse.GetValue(connectionString), "bench", cancellationToken);
-            var settings = throwaway.Settings;
-            var folder = throwaway.Folder;
-            var database = new ReviewDatabase(settings);
-            await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
-            var generate = Stopwatch.StartNew();
-            await GenerateAsync(database, count, cancellationToken);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: generated {count} corrections in {generate.Elapsed.TotalSeconds:0.0} s"));
-
-            var (bareSeconds, bareRows, bareMemory) = await MeasureAsync(async () =>
+            if (count < 1)
             {
-                await using var connection = await database.OpenAsync(cancellationToken);
-                await using var command = connection.CreateCommand();
-                command.CommandText = BareSelect;
-                command.CommandTimeout = 0;
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-                long n = 0;
-                var values = new object[reader.FieldCount];
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    reader.GetValues(values);
-                    n++;
-                }
+                await Console.Error.WriteLineAsync("--rows must be at least 1.");
+                return 2;
+            }
 
-                return n;
-            });
-            Print("bare SELECT", bareRows, bareSeconds, bareMemory);
-
-            var output = Path.Combine(folder, "bench-sft.jsonl");
-            Directory.CreateDirectory(folder);
-            ExportManifest? manifest = null;
-            var (exportSeconds, exportRows, exportMemory) = await MeasureAsync(async () =>
-            {
-                manifest = await ExportFiles.ExportAsync(
-                    new CorrectionExporter(database, NullLogger<CorrectionExporter>.Instance),
-                    new ExportRequest { Format = ExportFormat.Sft, Split = 0.9 },
-                    output,
-                    progress: null,
-                    cancellationToken);
-                return manifest.Counts.Read;
-            });
-            Print("export sft", exportRows, exportSeconds, exportMemory);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {exportSeconds / bareSeconds:0.0}"));
-            Console.WriteLine("  redactions " + string.Join(", ", manifest.Redaction.Replaced.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))) + "; skipped " + string.Join(", ", manifest.Counts.Skipped.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))));
+            await RunAsync(
+                count, string.Equals(parse.GetValue(provider), "postgres", StringComparison.OrdinalIgnoreCase), parse.GetValue(connectionString), Console.Out, cancellationToken);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Generates <paramref name="count"/> corrections in a throwaway database, measures both phases and prints them to <paramref name="output"/>.</summary>
+    internal static async Task RunAsync(int count, bool postgres, string? adminConnectionString, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var throwaway = await BenchDatabase.CreateAsync(postgres, adminConnectionString, "bench", cancellationToken);
+        var settings = throwaway.Settings;
+        var folder = throwaway.Folder;
+        var database = new ReviewDatabase(settings);
+        await Migrator.MigrateAsync(database, ReviewMigrations.All, NullLogger.Instance, cancellationToken);
+        var generate = Stopwatch.StartNew();
+        await GenerateAsync(database, count, cancellationToken);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{settings.Provider}: generated {count} corrections in {generate.Elapsed.TotalSeconds:0.0} s"));
+
+        var bare = await MeasureAsync(async () =>
+        {
+            await using var connection = await database.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = BareSelect;
+            command.CommandTimeout = 0;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            long n = 0;
+            var values = new object[reader.FieldCount];
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                reader.GetValues(values);
+                n++;
+            }
+
+            return n;
+        });
+        Print(output, "bare SELECT", bare);
+
+        var file = Path.Combine(folder, "bench-sft.jsonl");
+        Directory.CreateDirectory(folder);
+        ExportManifest? manifest = null;
+        var export = await MeasureAsync(async () =>
+        {
+            manifest = await ExportFiles.ExportAsync(
+                new CorrectionExporter(database, NullLogger<CorrectionExporter>.Instance),
+                new ExportRequest { Format = ExportFormat.Sft, Split = 0.9 },
+                file,
+                progress: null,
+                cancellationToken);
+            return manifest.Counts.Read;
+        });
+        Print(output, "export sft", export);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  written {manifest!.Counts.Written}, tokens {manifest.Tokens.Total}, {manifest.Files.Sum(f => f.Bytes) / 1048576.0:0} MiB; exporter time / bare SELECT time = {export.Seconds / bare.Seconds:0.0}, exporter cpu / bare SELECT cpu = {export.CpuSeconds / bare.CpuSeconds:0.0}"));
+        output.WriteLine("  redactions " + string.Join(", ", manifest.Redaction.Replaced.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))) + "; skipped " + string.Join(", ", manifest.Counts.Skipped.Select(r => r.Key + "=" + r.Value.ToString(CultureInfo.InvariantCulture))));
     }
 
     private sealed record GeneratedCorrection(
@@ -223,8 +235,15 @@ internal static class ExportBenchCommand
         }
     }
 
-    /// <summary>Runs <paramref name="phase"/> after a full GC, sampling the working set every 20 ms.</summary>
-    private static async Task<(double Seconds, long Rows, long PeakBytes)> MeasureAsync(Func<Task<long>> phase)
+    /// <summary>What one phase cost: wall time, rows, peak working set, and the process's CPU time and GC work in it.</summary>
+    private sealed record PhaseCost(double Seconds, long Rows, long PeakBytes, double CpuSeconds, int Gen0, int Gen1, int Gen2, double PauseMs, long AllocatedBytes);
+
+    /// <summary>
+    /// Runs <paramref name="phase"/> after a full GC, sampling the working set every 20 ms. CPU
+    /// time is the process's own (user + kernel), so on a machine shared with other work it says
+    /// what the phase cost where wall time only says how long it waited.
+    /// </summary>
+    private static async Task<PhaseCost> MeasureAsync(Func<Task<long>> phase)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
@@ -241,14 +260,26 @@ internal static class ExportBenchCommand
                 await Task.Delay(20, CancellationToken.None);
             }
         });
+        var cpu = process.TotalProcessorTime;
+        var (gen0, gen1, gen2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var pause = GC.GetTotalPauseDuration();
+        var allocated = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         var rows = await phase();
         var seconds = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cost = new PhaseCost(
+            seconds, rows, 0, (process.TotalProcessorTime - cpu).TotalSeconds,
+            GC.CollectionCount(0) - gen0, GC.CollectionCount(1) - gen1, GC.CollectionCount(2) - gen2,
+            (GC.GetTotalPauseDuration() - pause).TotalMilliseconds, GC.GetTotalAllocatedBytes() - allocated);
         await stop.CancelAsync();
         await sampler;
-        return (seconds, rows, peak);
+        return cost with { PeakBytes = peak };
     }
 
-    private static void Print(string phase, long rows, double seconds, long peak) =>
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{phase,-12} {rows,9} rows in {seconds,7:0.00} s = {rows / seconds,9:0} rows/s, peak working set {peak / 1048576.0,6:0} MiB"));
+    private static void Print(TextWriter output, string phase, PhaseCost cost) =>
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{phase,-12} {cost.Rows,9} rows in {cost.Seconds,7:0.00} s = {cost.Rows / cost.Seconds,9:0} rows/s, peak working set {cost.PeakBytes / 1048576.0,6:0} MiB; " +
+            $"cpu {cost.CpuSeconds:0.00} s = {cost.CpuSeconds * 1e6 / Math.Max(1, cost.Rows):0.0} us/row; gc {cost.Gen0}/{cost.Gen1}/{cost.Gen2} (gen0/1/2), pause {cost.PauseMs:0} ms, allocated {cost.AllocatedBytes / 1048576.0:0} MiB"));
 }

@@ -40,7 +40,7 @@ internal readonly record struct ExportProgress(long Read, long Written);
 /// <summary>
 /// The dataset exporter: streams corrections from the database, redacts, builds and validates each
 /// row in the format's rules, drops near-duplicate tickets, splits by ticket, writes and hashes,
-/// and returns the manifest. Rows are redacted, built and counted by parallel workers
+/// and returns the manifest. Rows are redacted, built, counted and serialised by parallel workers
 /// (<see cref="ExportPipeline"/>) and taken back in read order, so the output is that of a
 /// sequential run; a bounded number of batches is in memory at a time. What grows with the export
 /// is one 8-byte hash per written row for the duplicate check (about 40 MB for a million rows).
@@ -56,6 +56,9 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
     /// <summary>Workers that redact, build and count rows in parallel; the output does not depend on it.</summary>
     internal int Workers { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Rows per batch handed to a worker; the output does not depend on it.</summary>
+    internal int BatchRows { get; init; } = ExportPipeline.BatchSize;
+
     public Task<long> CountAsync(ExportFilter filter, CancellationToken cancellationToken) =>
         new CorrectionSource(database).CountAsync(filter, cancellationToken);
 
@@ -64,11 +67,13 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
     /// manifest); the caller owns and disposes the streams. The manifest says whether the result is
     /// valid: an sft/dpo export with fewer than <see cref="MinimumTrainingExamples"/> training rows is not.
     /// </summary>
+    /// <param name="blockBytes">Bytes handed to a stream at a time (<see cref="ExportPartWriter.HttpBlockBytes"/> or <see cref="ExportPartWriter.FileBlockBytes"/>).</param>
     public async Task<ExportManifest> ExportAsync(
         ExportRequest request,
         Func<ExportPart, (string Name, Stream Stream)> open,
         Action<ExportProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int blockBytes = ExportPartWriter.HttpBlockBytes)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(open);
@@ -85,7 +90,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             foreach (var part in parts)
             {
                 var (name, stream) = open(part);
-                writers[part] = new ExportPartWriter(request.Format, part, name, stream);
+                writers[part] = new ExportPartWriter(request.Format, part, name, stream, blockBytes);
             }
 
             var redactions = new RedactionCounts();
@@ -99,7 +104,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             // reader -> workers (redaction, row building, validation, token counts; any order) ->
             // this loop, which takes the batches in read order and does everything that depends on
             // order (dedup, counts, writing), so the bytes are those of a sequential run.
-            await using var pipeline = new ExportPipeline(database, request, Workers, cancellationToken);
+            await using var pipeline = new ExportPipeline(database, request, Workers, BatchRows, cancellationToken);
             await foreach (var batch in pipeline.ReadInOrderAsync())
             {
                 redactions.Add(batch.Counts);
@@ -144,18 +149,24 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
                         continue;
                     }
 
-                    var row = result.Row!;
-                    await writers[result.Part].WriteAsync(row, cancellationToken);
+                    // The worker serialised the row; here it is only copied, hashed and written, in order.
+                    var writer = writers[result.Part];
+                    if (writer.Append(batch.Line(i), result.Tokens))
+                    {
+                        await writer.FlushAsync(cancellationToken);
+                    }
+
                     written++;
-                    largestRow = Math.Max(largestRow, row.Tokens);
-                    drafters.Add(row.Correction.Record.Drafter);
-                    if (row.Correction.Record.PolicyVersion is { Length: > 0 } policy)
+                    largestRow = Math.Max(largestRow, result.Tokens);
+                    var record = batch.Records[i];
+                    drafters.Add(record.Drafter);
+                    if (record.PolicyVersion is { Length: > 0 } policy)
                     {
                         policies.Add(policy);
                     }
                 }
 
-                batch.Release();
+                pipeline.Release(batch);
             }
 
             progress?.Invoke(new ExportProgress(read, written));
@@ -183,8 +194,9 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
     /// Everything between reading a correction and writing its row that does not depend on the
     /// rows before it (dedup and the passage counts do; the caller does those in read order).
     /// </summary>
-    internal static RowResult Process(ExportRequest request, CorrectionRecord record, RedactionCounts redactions, WorkerCaches caches)
+    internal static RowResult Process(ExportRequest request, CorrectionRecord record, RedactionCounts redactions, WorkerCaches caches, out ExportRow? row)
     {
+        row = null;
         if (request.Filter.MinEditDistance is { } minimum && minimum > 0)
         {
             if (record.FinalText is null
@@ -203,20 +215,21 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
         catch (JsonException)
         {
             // Unreadable reasons are found after the passages were redacted (and counted).
-            return new RowResult { Skip = SkipReasons.UnreadableSources, Passages = passages };
+            return RowResult.Skipped(SkipReasons.UnreadableSources, passages);
         }
 
-        var (row, skip) = ExportRowBuilder.Build(request.Format, prepared);
+        (row, var skip) = ExportRowBuilder.Build(request.Format, prepared);
         skip ??= ExportRowValidator.Validate(request.Format, row!, request.MaxTokensPerRow);
         if (skip is not null)
         {
-            return new RowResult { Skip = skip, Passages = passages };
+            row = null;
+            return RowResult.Skipped(skip, passages);
         }
 
         return new RowResult
         {
-            Row = row,
             Passages = passages,
+            Tokens = row!.Tokens,
             TicketHash = ExportText.NormalizedHash(prepared.Subject, prepared.Body),
             Part = request.Split is { } share
                 ? ExportText.IsTrain(record.TicketId, share) ? ExportPart.Train : ExportPart.Validation
@@ -278,6 +291,7 @@ internal sealed partial class CorrectionExporter(ReviewDatabase database, ILogge
             Comment = record.Comment is null ? null : R(record.Comment),
             Sources = sources,
             Category = string.IsNullOrWhiteSpace(record.ItemCategory) ? caches.Category(record.ReasonsJson) : record.ItemCategory,
+            Sections = caches.Section,
         };
     }
 

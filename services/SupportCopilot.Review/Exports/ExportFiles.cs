@@ -40,13 +40,14 @@ internal static class ExportFiles
                 part =>
                 {
                     var path = PathOf(output, part);
-                    // No buffer of its own: the writer hands over 64 KiB blocks.
+                    // No buffer of its own: the writer hands over 1 MiB blocks.
                     var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0, useAsync: true);
                     streams.Add((path, stream));
                     return (Path.GetFileName(path), stream);
                 },
                 progress,
-                cancellationToken);
+                cancellationToken,
+                ExportPartWriter.FileBlockBytes);
         }
         catch
         {

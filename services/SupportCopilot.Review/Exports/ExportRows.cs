@@ -30,6 +30,12 @@ internal sealed class PreparedCorrection
     public required IReadOnlyList<Citation> Sources { get; init; }
 
     public required string Category { get; init; }
+
+    /// <summary>
+    /// The source sections of the user turn, from a worker's cache (a passage repeats across
+    /// thousands of rows); null builds them on demand.
+    /// </summary>
+    public Func<Citation, SourceSection>? Sections { get; init; }
 }
 
 /// <summary>One row of a JSONL data set before it is written; the validator reads it, the writer serialises it.</summary>
@@ -45,6 +51,9 @@ internal sealed class ExportRow
     public string? NonPreferred { get; init; }
 
     public string? ReferenceAnswer { get; init; }
+
+    /// <summary>Length of the ticket section at the start of the user turn (<c>Messages[1]</c>), for counting it in parts.</summary>
+    public int TicketLength { get; init; }
 
     public int Tokens { get; set; }
 }
@@ -93,7 +102,8 @@ internal static class ExportRowBuilder
                     return (null, SkipReasons.NoFinalText);
                 }
 
-                return (new ExportRow { Correction = correction, Messages = [.. Prompt(correction), new(ChatRole.Assistant, correction.FinalText)] }, null);
+                var (system, user, ticketLength) = PromptOf(correction);
+                return (new ExportRow { Correction = correction, Messages = [system, user, new(ChatRole.Assistant, correction.FinalText)], TicketLength = ticketLength }, null);
 
             case ExportFormat.Dpo:
                 // A preference needs two different answers: the agent's (preferred) and the model's. Only
@@ -114,10 +124,12 @@ internal static class ExportRowBuilder
                     return (null, SkipReasons.IdenticalOutputs);
                 }
 
+                var input = PromptOf(correction);
                 return (new ExportRow
                 {
                     Correction = correction,
-                    Messages = Prompt(correction),
+                    Messages = [input.System, input.User],
+                    TicketLength = input.TicketLength,
                     Preferred = correction.FinalText,
                     NonPreferred = correction.DraftText,
                 }, null);
@@ -134,18 +146,45 @@ internal static class ExportRowBuilder
                     return (null, SkipReasons.NoFinalText);
                 }
 
-                return (new ExportRow { Correction = correction, Messages = Prompt(correction), ReferenceAnswer = correction.FinalText }, null);
+                var prompt = PromptOf(correction);
+                return (new ExportRow { Correction = correction, Messages = [prompt.System, prompt.User], TicketLength = prompt.TicketLength, ReferenceAnswer = correction.FinalText }, null);
 
             default:
                 return (new ExportRow { Correction = correction }, null);
         }
     }
 
-    public static IReadOnlyList<ChatMessage> Prompt(PreparedCorrection correction) =>
-    [
-        new(ChatRole.System, DraftPrompt.SystemInstruction),
-        new(ChatRole.User, DraftPrompt.UserContent(correction.Subject, correction.Body, correction.Sources)),
-    ];
+    private static readonly ChatMessage SystemMessage = new(ChatRole.System, DraftPrompt.SystemInstruction);
+
+    /// <summary>
+    /// The system and user messages, the user turn built as <see cref="DraftPrompt.UserContent"/>
+    /// builds it (the ticket section, then each source section) from the worker's cached sections,
+    /// in one allocation.
+    /// </summary>
+    private static (ChatMessage System, ChatMessage User, int TicketLength) PromptOf(PreparedCorrection correction)
+    {
+        var ticket = DraftPrompt.TicketSection(correction.Subject, correction.Body);
+        var sources = correction.Sources;
+        string user;
+        if (sources.Count == 0)
+        {
+            user = ticket;
+        }
+        else
+        {
+            var sections = correction.Sections ?? SourceSection.Of;
+            var parts = new string[sources.Count + 1];
+            parts[0] = ticket;
+            for (var i = 0; i < sources.Count; i++)
+            {
+                parts[i + 1] = sections(sources[i]).Text;
+            }
+
+            user = string.Concat(parts);
+        }
+
+        return (SystemMessage, new ChatMessage(ChatRole.User, user), ticket.Length);
+    }
 
     public static string Normalize(string text) => text.ReplaceLineEndings("\n").Trim();
 }
@@ -167,9 +206,12 @@ internal static class ExportRowValidator
                 : null;
         }
 
-        if (row.Messages.Any(m => string.IsNullOrWhiteSpace(m.Content)))
+        foreach (var message in row.Messages)
         {
-            return SkipReasons.EmptyContent;
+            if (string.IsNullOrWhiteSpace(message.Content))
+            {
+                return SkipReasons.EmptyContent;
+            }
         }
 
         var endsWith = format == ExportFormat.Sft ? ChatRole.Assistant : ChatRole.User;
@@ -230,13 +272,16 @@ internal static class ExportRowValidator
         // The system instruction and the knowledge-base passages repeat on most rows: their counts are
         // cached, and the user turn is counted as its sections (ExportTokens.UserContent).
         var input = 3;
-        foreach (var message in row.Messages)
+        var correction = row.Correction;
+        for (var i = 0; i < row.Messages.Count; i++)
         {
+            var message = row.Messages[i];
             input += message.Role switch
             {
-                ChatRole.System => 3 + ExportTokens.CountCached(message.Content),
-                ChatRole.User when ReferenceEquals(message, row.Messages[1]) && row.Messages.Count >= 2 =>
-                    3 + ExportTokens.UserContent(row.Correction.Subject, row.Correction.Body, row.Correction.Sources),
+                ChatRole.System when ReferenceEquals(message.Content, DraftPrompt.SystemInstruction) => 3 + ExportTokens.SystemInstruction,
+                ChatRole.User when i == 1 => 3 + (row.TicketLength > 0
+                    ? ExportTokens.UserContent(message.Content, row.TicketLength, correction.Sources, correction.Sections ?? SourceSection.Of)
+                    : ExportTokens.UserContent(correction.Subject, correction.Body, correction.Sources)),
                 _ => ExportTokens.Message(message.Content),
             };
         }

@@ -57,7 +57,7 @@ internal static class ExportText
     public static bool IsTrain(Guid ticketId, double trainShare)
     {
         Span<byte> id = stackalloc byte[36];
-        Encoding.UTF8.GetBytes(ticketId.ToString("D"), id);
+        ticketId.TryFormat(id, out _, "D");
         Span<byte> hash = stackalloc byte[32];
         SHA256.HashData(id, hash);
         var fraction = BinaryPrimitives.ReadUInt64BigEndian(hash) / 18446744073709551616.0;
@@ -176,7 +176,14 @@ internal static class ExportTokens
 
     public static int Count(string text) => string.IsNullOrEmpty(text) ? 0 : Tokenizer.Value.CountTokens(text);
 
+    public static int Count(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : Tokenizer.Value.CountTokens(text);
+
     public static int Message(string content) => 3 + Count(content);
+
+    /// <summary>The system instruction's tokens: the same on every row, counted once.</summary>
+    public static int SystemInstruction => SystemInstructionTokens.Value;
+
+    private static readonly Lazy<int> SystemInstructionTokens = new(() => Count(DraftPrompt.SystemInstruction));
 
     /// <summary>
     /// Tokens of <see cref="DraftPrompt.UserContent"/> without building it: the ticket, then each
@@ -190,43 +197,57 @@ internal static class ExportTokens
     {
         ArgumentNullException.ThrowIfNull(sources);
         var ticket = DraftPrompt.TicketSection(subject, body);
+        return UserContent(DraftPrompt.UserContent(subject, body, sources), ticket.Length, sources, SourceSection.Of);
+    }
+
+    /// <summary>
+    /// The same, for a user turn already built (<paramref name="userContent"/>, whose ticket
+    /// section is its first <paramref name="ticketLength"/> characters): the ticket is counted in
+    /// place, each source section's counts come from <paramref name="section"/> (a cache).
+    /// </summary>
+    public static int UserContent(string userContent, int ticketLength, IReadOnlyList<Citation> sources, Func<Citation, SourceSection> section)
+    {
+        ArgumentNullException.ThrowIfNull(userContent);
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(section);
         if (sources.Count == 0)
         {
-            return Count(ticket);
+            return Count(userContent);
         }
 
-        var total = Count(ticket + "\n");
+        // The ticket with the newline that the first source section starts with.
+        var total = Count(userContent.AsSpan(0, ticketLength + 1));
         for (var i = 0; i < sources.Count; i++)
         {
-            // SourceSection starts with the newline that the previous part already carries.
-            var section = DraftPrompt.SourceSection(sources[i])[1..];
-            total += CountCached(i < sources.Count - 1 ? section + "\n" : section);
+            var part = section(sources[i]);
+            total += i < sources.Count - 1 ? part.TokensWithNextNewline : part.TokensAsLast;
         }
 
         return total;
     }
+}
 
-    private const int CacheLimit = 10_000;
-
-    [ThreadStatic]
-    private static Dictionary<string, int>? _cache;
-
-    /// <summary>Counts of texts that repeat (the system message, passages); bounded, cleared when full.</summary>
-    public static int CountCached(string text)
+/// <summary>
+/// One <c>&lt;source&gt;</c> section of the user turn (<see cref="DraftPrompt.SourceSection"/>) with its
+/// token counts as <see cref="ExportTokens.UserContent(string, int, IReadOnlyList{Citation}, Func{Citation, SourceSection})"/>
+/// cuts it: without its leading newline, and with the next section's leading newline when one follows.
+/// </summary>
+internal sealed class SourceSection
+{
+    private SourceSection(string text)
     {
-        _cache ??= new Dictionary<string, int>(StringComparer.Ordinal);
-        if (_cache.TryGetValue(text, out var count))
-        {
-            return count;
-        }
-
-        if (_cache.Count >= CacheLimit)
-        {
-            _cache.Clear();
-        }
-
-        count = Count(text);
-        _cache[text] = count;
-        return count;
+        Text = text;
+        var inner = text.AsSpan(1);
+        TokensAsLast = ExportTokens.Count(inner);
+        TokensWithNextNewline = ExportTokens.Count(string.Concat(inner, "\n"));
     }
+
+    /// <summary>The section as it stands in the user turn, starting with its newline.</summary>
+    public string Text { get; }
+
+    public int TokensAsLast { get; }
+
+    public int TokensWithNextNewline { get; }
+
+    public static SourceSection Of(Citation source) => new(DraftPrompt.SourceSection(source));
 }

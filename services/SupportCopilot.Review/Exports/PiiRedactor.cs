@@ -116,7 +116,7 @@ internal static partial class PiiRedactor
             result = Replace(result, Phone(), PiiKind.Phone, counts, IsPhone);
         }
 
-        result = RedactName(result, customerName, counts);
+        result = RedactName(result, customerName, counts, prechecks);
         return result;
     }
 
@@ -126,23 +126,32 @@ internal static partial class PiiRedactor
 
     private static string Replace(string text, Regex pattern, PiiKind kind, RedactionCounts? counts, Func<string, bool>? confirm = null, string? keepGroup = null)
     {
-        // Cheap pre-check: almost every pattern needs a digit, an @ or a letter run; the regex engine
-        // is the cost, so skip it when the text cannot match.
-        if (!pattern.IsMatch(text))
+        if (keepGroup is not null)
         {
-            return text;
+            return pattern.Replace(text, match =>
+            {
+                counts?.Add(kind);
+                return match.Groups[keepGroup].Value + Placeholder(kind);
+            });
         }
 
-        return pattern.Replace(text, match =>
+        // One pass over the matches (as Regex.Replace makes), without a Match object or a string per match.
+        StringBuilder? result = null;
+        var copied = 0;
+        foreach (var match in pattern.EnumerateMatches(text))
         {
-            if (confirm is not null && !confirm(match.Value))
+            if (confirm is not null && !confirm(text.Substring(match.Index, match.Length)))
             {
-                return match.Value;
+                continue;
             }
 
+            result ??= RentBuilder(text.Length);
+            result.Append(text, copied, match.Index - copied).Append(Placeholder(kind));
             counts?.Add(kind);
-            return keepGroup is null ? Placeholder(kind) : match.Groups[keepGroup].Value + Placeholder(kind);
-        });
+            copied = match.Index + match.Length;
+        }
+
+        return result is null ? text : Finish(result.Append(text, copied, text.Length - copied));
     }
 
     /// <summary>
@@ -152,62 +161,75 @@ internal static partial class PiiRedactor
     /// </summary>
     private static string ReplaceSpan(string text, Regex pattern, PiiKind kind, RedactionCounts? counts, Func<string, bool> confirm)
     {
-        if (!pattern.IsMatch(text))
+        StringBuilder? result = null;
+        var copied = 0;
+        foreach (var match in pattern.EnumerateMatches(text))
         {
-            return text;
+            var value = text.Substring(match.Index, match.Length);
+            var replacement = SpanReplacement(value, kind, counts, confirm);
+            if (ReferenceEquals(replacement, value))
+            {
+                continue;
+            }
+
+            result ??= RentBuilder(text.Length);
+            result.Append(text, copied, match.Index - copied).Append(replacement);
+            copied = match.Index + match.Length;
         }
 
-        return pattern.Replace(text, match =>
+        return result is null ? text : Finish(result.Append(text, copied, text.Length - copied));
+    }
+
+    /// <summary>The placeholder for <paramref name="value"/>, or for its longest run of groups that passes; <paramref name="value"/> itself when none does.</summary>
+    private static string SpanReplacement(string value, PiiKind kind, RedactionCounts? counts, Func<string, bool> confirm)
+    {
+        if (confirm(value))
         {
-            var value = match.Value;
-            if (confirm(value))
-            {
-                counts?.Add(kind);
-                return Placeholder(kind);
-            }
-
-            var starts = new List<int> { 0 };
-            var ends = new List<int>();
-            for (var i = 1; i < value.Length; i++)
-            {
-                if (value[i] is ' ' or '-')
-                {
-                    ends.Add(i);
-                    starts.Add(i + 1);
-                }
-            }
-
-            ends.Add(value.Length);
-            if (starts.Count == 1)
-            {
-                return value;
-            }
-
-            (int Start, int End)? best = null;
-            foreach (var start in starts)
-            {
-                foreach (var end in ends)
-                {
-                    if (end <= start || (best is { } b && end - start <= b.End - b.Start))
-                    {
-                        continue;
-                    }
-
-                    if (confirm(value[start..end]))
-                    {
-                        best = (start, end);
-                    }
-                }
-            }
-
-            if (best is not { } span)
-            {
-                return value;
-            }
-
             counts?.Add(kind);
-            return value[..span.Start] + Placeholder(kind) + value[span.End..];
-        });
+            return Placeholder(kind);
+        }
+
+        var starts = new List<int> { 0 };
+        var ends = new List<int>();
+        for (var i = 1; i < value.Length; i++)
+        {
+            if (value[i] is ' ' or '-')
+            {
+                ends.Add(i);
+                starts.Add(i + 1);
+            }
+        }
+
+        ends.Add(value.Length);
+        if (starts.Count == 1)
+        {
+            return value;
+        }
+
+        (int Start, int End)? best = null;
+        foreach (var start in starts)
+        {
+            foreach (var end in ends)
+            {
+                if (end <= start || (best is { } b && end - start <= b.End - b.Start))
+                {
+                    continue;
+                }
+
+                if (confirm(value[start..end]))
+                {
+                    best = (start, end);
+                }
+            }
+        }
+
+        if (best is not { } span)
+        {
+            return value;
+        }
+
+        counts?.Add(kind);
+        return value[..span.Start] + Placeholder(kind) + value[span.End..];
     }
 
     /// <summary>
@@ -216,7 +238,7 @@ internal static partial class PiiRedactor
     /// "may", "rose") stay when written in lower case. A plain scan, not a regex: the name differs on
     /// every row, and compiling a pattern per row would cost more than the rest of the redaction.
     /// </summary>
-    private static string RedactName(string text, string? customerName, RedactionCounts? counts)
+    private static string RedactName(string text, string? customerName, RedactionCounts? counts, bool prechecks = true)
     {
         if (string.IsNullOrWhiteSpace(customerName))
         {
@@ -224,7 +246,7 @@ internal static partial class PiiRedactor
         }
 
         var parts = NameParts(customerName);
-        if (parts.Length == 0)
+        if (parts.Length == 0 || (prechecks && !ContainsAny(text, parts)))
         {
             return text;
         }
@@ -253,7 +275,7 @@ internal static partial class PiiRedactor
 
             if (length > 0)
             {
-                result ??= new StringBuilder(text.Length);
+                result ??= RentBuilder(text.Length);
                 result.Append(text, copied, i - copied).Append("[NAME]");
                 counts?.Add(PiiKind.Name);
                 copied = i + length;
@@ -261,7 +283,46 @@ internal static partial class PiiRedactor
             }
         }
 
-        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+        return result is null ? text : Finish(result.Append(text, copied, text.Length - copied));
+    }
+
+    // Every match, whole name or part, starts where one part equals the text ignoring case, so a
+    // text that holds no part anywhere (a passage, most subjects) needs no scan word by word.
+    private static bool ContainsAny(string text, string[] parts)
+    {
+        foreach (var part in parts)
+        {
+            if (text.Contains(part, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Every replacement builds its result in one builder per thread, returned by Finish; only the
+    // resulting string is allocated (an export redacts several texts on every row).
+    [ThreadStatic]
+    private static StringBuilder? _builder;
+
+    private static StringBuilder RentBuilder(int capacity)
+    {
+        var builder = _builder ?? new StringBuilder(capacity);
+        _builder = null;
+        return builder;
+    }
+
+    private static string Finish(StringBuilder builder)
+    {
+        var text = builder.ToString();
+        builder.Clear();
+        if (builder.Capacity <= 64 * 1024)
+        {
+            _builder = builder;
+        }
+
+        return text;
     }
 
     // The same customer's name is redacted from five or six texts of a row: split it once.
@@ -533,6 +594,8 @@ internal sealed class RedactionCounts
     }
 
     public long this[PiiKind kind] => _counts[(int)kind];
+
+    public void Clear() => Array.Clear(_counts);
 
     public IReadOnlyDictionary<string, long> ToDictionary() =>
         Enum.GetValues<PiiKind>().ToDictionary(k => PiiRedactor.Placeholder(k).Trim('[', ']').ToLowerInvariant(), k => _counts[(int)k]);

@@ -51,6 +51,30 @@ public sealed class ExportPipelineTests
     }
 
     [Fact]
+    public void The_name_precheck_finds_every_spelling_the_name_scan_would_redact()
+    {
+        // Names whose letters have awkward case pairs (ß, dotted and dotless i, final sigma, Kelvin
+        // sign, ligatures), written in every case into random text around them.
+        string[] names = ["Jane Doe", "Straße Öz", "İlkay Işık", "Σοφία Ἀλεξίου", "Kai Ŀlobet", "Ǆenan Ǉubić", "José-María O'Neil"];
+        var random = new Random(5);
+        var text = new StringBuilder();
+        foreach (var name in names)
+        {
+            string[] spellings = [name, name.ToUpperInvariant(), name.ToLowerInvariant(), .. name.Split(' ', '-'), name.Replace('K', '\u212A')];
+            for (var n = 0; n < 500; n++)
+            {
+                text.Clear();
+                for (var p = random.Next(1, 6); p > 0; p--)
+                {
+                    text.Append(random.Next(3) switch { 0 => spellings[random.Next(spellings.Length)], 1 => " ", _ => "x." });
+                }
+
+                AssertSameRedaction(text.ToString(), name);
+            }
+        }
+    }
+
+    [Fact]
     public void The_case_insensitive_prechecks_see_every_character_the_patterns_fold_to_their_letters()
     {
         // MayHoldSecretKeyword compares with OrdinalIgnoreCase and MayHoldObfuscatedAt with an ASCII
