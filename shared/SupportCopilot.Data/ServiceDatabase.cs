@@ -22,10 +22,12 @@ public abstract class ServiceDatabase
         Provider = settings.Provider;
         _connectionString = settings.Provider switch
         {
-            DatabaseProvider.Postgres => PostgresConnectionString(
+            DatabaseProvider.Postgres => new NpgsqlConnectionStringBuilder(
                 settings.ConnectionString ?? throw new InvalidOperationException(
-                    "Database:ConnectionString is required when Database:Provider is Postgres."),
-                schema),
+                    "Database:ConnectionString is required when Database:Provider is Postgres."))
+            {
+                SearchPath = schema,
+            }.ConnectionString,
             _ => new SqliteConnectionStringBuilder
             {
                 DataSource = Path.Combine(EnsureDirectory(settings.DataDirectory), schema + ".db"),
@@ -84,30 +86,6 @@ public abstract class ServiceDatabase
 
     /// <summary>Wakes this service's outbox relay when a transaction with messages commits.</summary>
     public OutboxSignal OutboxSignal { get; } = new();
-
-    /// <summary>
-    /// The service's schema as search path, plus two defaults for a workload of the same few
-    /// statements many times a second, each left to the operator when the connection string sets it:
-    /// statements used twice are prepared on the server (PostgreSQL parses and plans them once per
-    /// connection, not once per call), and a pooled connection is not reset when it goes back to
-    /// the pool (no service leaves session state behind; the reset would also drop the prepared statements).
-    /// </summary>
-    private static string PostgresConnectionString(string configured, string schema)
-    {
-        var given = new DbConnectionStringBuilder { ConnectionString = configured };
-        var builder = new NpgsqlConnectionStringBuilder(configured) { SearchPath = schema };
-        if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
-        {
-            builder.MaxAutoPrepare = 64;
-        }
-
-        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
-        {
-            builder.NoResetOnClose = true;
-        }
-
-        return builder.ConnectionString;
-    }
 
     private static string EnsureDirectory(string path)
     {
