@@ -19,9 +19,10 @@ public sealed class OutboxRelaySettings
     /// <summary>
     /// How long the relay, woken by a commit, waits for the commits right behind it before it reads,
     /// so that under load one pass (one SELECT, one UPDATE, one commit) carries many rows instead of
-    /// one. Adds at most this much to each hop; zero reads at once.
+    /// one. Adds at most this much to each hop. Zero (the default) reads at once: 10 ms made the
+    /// passes fewer but showed no gain end to end on a 2-core machine (docs/benchmarks.md, "Load").
     /// </summary>
-    public TimeSpan BatchLinger { get; set; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan BatchLinger { get; set; } = TimeSpan.Zero;
 
     /// <summary>How long a batch already taken from the outbox may go on publishing after shutdown began.</summary>
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
@@ -125,7 +126,7 @@ public sealed partial class OutboxRelay<TDatabase>(
                 if (await database.OutboxSignal.WaitAsync(settings.Value.PollInterval, stoppingToken)
                     && settings.Value.BatchLinger > TimeSpan.Zero)
                 {
-                    // Measured: without this pause nearly every pass relayed a single row.
+                    // Without this pause nearly every pass relayed a single row under load.
                     await Task.Delay(settings.Value.BatchLinger, stoppingToken);
                 }
             }
