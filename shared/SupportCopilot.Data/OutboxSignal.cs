@@ -8,18 +8,30 @@ public sealed class OutboxSignal
 {
     private readonly SemaphoreSlim _pending = new(0, 1);
 
+    // Under load nearly every commit finds the relay already signalled; a flag answers that
+    // without SemaphoreSlim.Release throwing (and the runtime unwinding) once per commit.
+    private int _signalled;
+
     public void Notify()
     {
-        try
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
         {
             _pending.Release();
         }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled; the relay will read everything that is waiting.
-        }
     }
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
-        _pending.WaitAsync(timeout, cancellationToken);
+    /// <summary>
+    /// True when signalled within <paramref name="timeout"/>. The flag is cleared before the caller
+    /// reads the outbox, so a commit that comes after that read signals again and is not left to the poll.
+    /// </summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var signalled = await _pending.WaitAsync(timeout, cancellationToken);
+        if (signalled)
+        {
+            Interlocked.Exchange(ref _signalled, 0);
+        }
+
+        return signalled;
+    }
 }

@@ -56,6 +56,29 @@ public sealed class TicketReceivedConsumerTests
         Assert.Equal(2L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox_messages"));
     }
 
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Two_messages_for_one_ticket_drafted_at_once_leave_one_draft_and_neither_fails(DatabaseProvider provider)
+    {
+        await using var test = await TestDatabase.CreateAsync(provider);
+        var database = await KnowledgeImporterTests.MigratedAsync(test);
+        using var index = SampleKnowledgeBase.Index();
+        var consumer = new TicketReceivedConsumer(database, new DraftingPipeline(index, new DraftingOptions()));
+        var ticket = SampleKnowledgeBase.Ticket("How do I reset my password? I forgot it.", subject: "Forgot my password");
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        var drafts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            Task.Run(() => consumer.HandleAsync(new TicketReceived(ticket), Guid.NewGuid(), cancellationToken), cancellationToken)));
+
+        Assert.Single(drafts, d => d is not null);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM drafts"));
+        Assert.Equal(1L, await connection.ExecuteScalarAsync<long>(
+            "SELECT COUNT(*) FROM outbox_messages WHERE message_type = @Type", new { Type = typeof(DraftReady).FullName }));
+        Assert.Equal(4L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM inbox_messages"));
+    }
+
     [Fact]
     public async Task Draft_ready_is_published_once_and_a_redelivered_ticket_publishes_nothing_more()
     {

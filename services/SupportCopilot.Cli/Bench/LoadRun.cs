@@ -239,7 +239,11 @@ internal sealed class LoadRun : IDisposable
     /// <summary>
     /// Follows every accepted ticket until it is in a final state (a reply that failed for good counts
     /// as one: it waits for an operator) or <paramref name="patience"/> runs out, then records where
-    /// each one ended and how long it took.
+    /// each one ended and how long it took. Each round asks about the oldest open tickets only
+    /// (<see cref="FollowWindow"/>): the queues are first in, first out, so the newer ones are not done
+    /// either, and asking about thousands of them every second took CPU from the system under test on
+    /// the same machine. Latencies come from the server's timestamps, so how late a ticket is asked
+    /// about does not change them. After the deadline one last round asks about every ticket left.
     /// </summary>
     public async Task FollowAsync(HelpdeskSink helpdesk, TimeSpan patience, CancellationToken cancellationToken)
     {
@@ -248,29 +252,46 @@ internal sealed class LoadRun : IDisposable
         var delay = TimeSpan.FromMilliseconds(100);
         while (open.Count > 0)
         {
-            var failed = await FailedRepliesAsync(cancellationToken);
-            var views = new ConcurrentDictionary<SentTicket, JsonElement?>();
-            await Parallel.ForEachAsync(open, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (ticket, ct) =>
-                views[ticket] = await TicketAsync(ticket.TicketId, ct));
-            foreach (var (ticket, view) in views)
-            {
-                ticket.Status = view?.GetProperty("status").GetString() ?? "missing";
-                ticket.FailedReplyDraftId = failed.TryGetValue(ticket.TicketId, out var draftId) ? draftId : null;
-                if (view is { } v && (IsSettled(ticket, helpdesk) || ticket.FailedReplyDraftId is not null))
-                {
-                    var finishedAt = helpdesk.DeliveredAt(ticket.TicketId) ?? v.GetProperty("updatedAt").GetDateTimeOffset();
-                    ticket.EndToEnd = finishedAt - ticket.AcceptedAt;
-                }
-            }
-
+            var lastRound = DateTime.UtcNow > deadline;
+            var asked = lastRound ? open : open.Take(FollowWindow).ToList();
+            await AskAsync(asked, helpdesk, cancellationToken);
+            var before = open.Count;
             open = open.Where(t => !IsSettled(t, helpdesk) && t.FailedReplyDraftId is null).ToList();
-            if (open.Count == 0 || DateTime.UtcNow > deadline)
+            if (open.Count == 0 || lastRound)
             {
                 return;
             }
 
+            if (before - open.Count == asked.Count)
+            {
+                // Every ticket asked about was done: the next ones may be too.
+                delay = TimeSpan.FromMilliseconds(100);
+                continue;
+            }
+
             await Task.Delay(delay, cancellationToken);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1_000));
+        }
+    }
+
+    /// <summary>How many open tickets one round of <see cref="FollowAsync"/> asks about.</summary>
+    public const int FollowWindow = 256;
+
+    private async Task AskAsync(IReadOnlyList<SentTicket> tickets, HelpdeskSink helpdesk, CancellationToken cancellationToken)
+    {
+        var failed = await FailedRepliesAsync(cancellationToken);
+        var views = new ConcurrentDictionary<SentTicket, JsonElement?>();
+        await Parallel.ForEachAsync(tickets, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (ticket, ct) =>
+            views[ticket] = await TicketAsync(ticket.TicketId, ct));
+        foreach (var (ticket, view) in views)
+        {
+            ticket.Status = view?.GetProperty("status").GetString() ?? "missing";
+            ticket.FailedReplyDraftId = failed.TryGetValue(ticket.TicketId, out var draftId) ? draftId : null;
+            if (view is { } v && (IsSettled(ticket, helpdesk) || ticket.FailedReplyDraftId is not null))
+            {
+                var finishedAt = helpdesk.DeliveredAt(ticket.TicketId) ?? v.GetProperty("updatedAt").GetDateTimeOffset();
+                ticket.EndToEnd = finishedAt - ticket.AcceptedAt;
+            }
         }
     }
 

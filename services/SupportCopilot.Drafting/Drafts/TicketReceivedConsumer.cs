@@ -17,13 +17,12 @@ internal sealed partial class TicketReceivedConsumer(
 {
     private const string ConsumerName = "drafting-ticket-received";
 
-    private const string DraftExists = "SELECT COUNT(*) FROM drafts WHERE ticket_id = @TicketId";
-
     private const string InsertDraft = """
         INSERT INTO drafts (draft_id, ticket_id, text, citations, confidence, auto_send, reasons, drafter, drafted_at,
                             signals, policy_version, insights, shadow_version, shadow_confidence, shadow_auto_send)
         VALUES (@DraftId, @TicketId, @Text, @Citations, @Confidence, @AutoSend, @Reasons, @Drafter, @DraftedAt,
                 @Signals, @PolicyVersion, @Insights, @ShadowVersion, @ShadowConfidence, @ShadowAutoSend)
+        ON CONFLICT (ticket_id) DO NOTHING
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -49,13 +48,6 @@ internal sealed partial class TicketReceivedConsumer(
             return null;
         }
 
-        if (await transaction.ExecuteScalarAsync<long>(DraftExists, new { ticket.TicketId }, cancellationToken) > 0)
-        {
-            // Another message for the same ticket already drafted it; keep the inbox record only.
-            await transaction.CommitAsync(cancellationToken);
-            return null;
-        }
-
         var draft = new DraftReady(
             NewId.NextGuid(),
             ticket,
@@ -68,7 +60,9 @@ internal sealed partial class TicketReceivedConsumer(
             DateTimeOffset.UtcNow,
             result.Insights);
 
-        await transaction.ExecuteAsync(
+        // The insert is the check: a ticket has one draft (unique ticket_id), and a second message for a
+        // ticket already drafted keeps only its inbox record. One round trip instead of a SELECT first.
+        var inserted = await transaction.ExecuteAsync(
             InsertDraft,
             new
             {
@@ -91,6 +85,12 @@ internal sealed partial class TicketReceivedConsumer(
                 ShadowAutoSend = result.Insights.Shadow?.WouldAutoSend,
             },
             cancellationToken);
+        if (inserted == 0)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            return null;
+        }
+
         await transaction.PublishAsync(draft, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         if (draft.AutoSend)
