@@ -65,13 +65,8 @@ internal static class CalibrateCommand
                 return 2;
             }
 
-            var names = parse.GetValue(features) is { Length: > 0 } list
-                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : [.. ConfidenceFeatures.Names];
-            var unknown = names.Where(n => !ConfidenceFeatures.Names.Contains(n, StringComparer.Ordinal)).ToList();
-            if (unknown.Count > 0)
+            if (NamedChoices.Parse(parse.GetValue(features), ConfidenceFeatures.Names, "signal") is not { } names)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]Unknown signal(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", ConfidenceFeatures.Names)}.[/]");
                 return 2;
             }
 

@@ -43,13 +43,8 @@ internal static class CalibrateRankerCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var names = parse.GetValue(features) is { Length: > 0 } list
-                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                : [.. SectionFeatures.Names];
-            var unknown = names.Where(n => !SectionFeatures.Names.Contains(n, StringComparer.Ordinal)).ToList();
-            if (unknown.Count > 0)
+            if (NamedChoices.Parse(parse.GetValue(features), SectionFeatures.Names, "feature") is not { } names)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]Unknown feature(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", SectionFeatures.Names)}.[/]");
                 return 2;
             }
 
