@@ -157,4 +157,25 @@ public sealed class SectionRerankerTests
         Assert.Equal(1.0, rateLimit[SectionFeatures.DocumentShare], 3);
         Assert.Equal(SectionFeatures.Names.Order(), rateLimit.Keys.Order());
     }
+
+    [Fact]
+    public void Re_ranking_computes_only_the_weighed_features_and_scores_as_the_full_set_would()
+    {
+        using var index = new KnowledgeIndex(new DraftingOptions { Retrieval = { RerankDepth = 0 } });
+        index.Build(Article());
+        var result = index.Search(string.Empty, "what is the rate limit of a key");
+        var sequence = index.QuerySequence(string.Empty, "what is the rate limit of a key");
+        var reranker = new SectionReranker(index, PairsOnly);
+
+        var only = reranker.Features(result.Hits, result.Terms, sequence, PairsOnly.Weights.Keys.ToHashSet());
+        var reranked = reranker.Rerank(result.Hits, result.Terms, sequence);
+        var full = reranker.Features(result.Hits, result.Terms, sequence);
+
+        Assert.All(only, row => Assert.Equal(PairsOnly.Weights.Keys.Order(), row.Keys.Order()));
+        foreach (var hit in reranked)
+        {
+            var i = result.Hits.ToList().FindIndex(h => h.Chunk.Source == hit.Chunk.Source);
+            Assert.Equal(PairsOnly.Score(full[i]), hit.Score, 9);
+        }
+    }
 }

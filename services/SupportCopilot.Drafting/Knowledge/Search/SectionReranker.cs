@@ -62,6 +62,7 @@ internal static class SectionFeatures
 internal sealed class SectionReranker(KnowledgeIndex index, RerankerModel model)
 {
     private readonly ConditionalWeakTable<KnowledgeChunk, AnalyzedSection> _sections = new();
+    private readonly HashSet<string> _weighed = model.Weights.Keys.ToHashSet(StringComparer.Ordinal);
 
     public RerankerModel Model => model;
 
@@ -74,7 +75,7 @@ internal sealed class SectionReranker(KnowledgeIndex index, RerankerModel model)
         }
 
         // A single candidate is scored too: its probability is evidence whether or not it has rivals.
-        var features = Features(candidates, terms, querySequence);
+        var features = Features(candidates, terms, querySequence, _weighed);
         return candidates
             .Select((hit, i) => (Hit: hit, P: model.Score(features[i])))
             .OrderByDescending(x => x.P)
@@ -83,8 +84,12 @@ internal sealed class SectionReranker(KnowledgeIndex index, RerankerModel model)
             .ToList();
     }
 
-    /// <summary>One feature set per candidate, in the candidates' order.</summary>
-    public IReadOnlyList<IReadOnlyDictionary<string, double>> Features(IReadOnlyList<SearchHit> candidates, IReadOnlyList<QueryTerm> terms, IReadOnlyList<string> querySequence)
+    /// <summary>
+    /// One feature set per candidate, in the candidates' order: every feature (for fitting), or only
+    /// those in <paramref name="only"/> (re-ranking a ticket computes just what the model weighs).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> Features(
+        IReadOnlyList<SearchHit> candidates, IReadOnlyList<QueryTerm> terms, IReadOnlyList<string> querySequence, IReadOnlySet<string>? only = null)
     {
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(terms);
@@ -96,27 +101,35 @@ internal sealed class SectionReranker(KnowledgeIndex index, RerankerModel model)
         var top = candidates[0].Score;
         var documents = candidates.GroupBy(c => c.Chunk.DocumentId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
 
+        double BigramShare(Func<(string First, string Second), bool> held) =>
+            bigramMass <= 0 ? 0 : queryBigrams.Where(held).Sum(b => Math.Min(idf[b.First], idf[b.Second])) / bigramMass;
+
         var result = new List<IReadOnlyDictionary<string, double>>(candidates.Count);
         foreach (var hit in candidates)
         {
             var section = _sections.GetValue(hit.Chunk, Analyze);
-            var inHeading = bigramMass <= 0 ? 0 : queryBigrams.Where(section.HeadingBigrams.Contains).Sum(b => Math.Min(idf[b.First], idf[b.Second])) / bigramMass;
-            var inSection = bigramMass <= 0 ? 0 : queryBigrams.Where(b => section.Bigrams.Contains(b) || section.HeadingBigrams.Contains(b)).Sum(b => Math.Min(idf[b.First], idf[b.Second])) / bigramMass;
-            result.Add(new Dictionary<string, double>(StringComparer.Ordinal)
+            var row = new Dictionary<string, double>(StringComparer.Ordinal);
+            void Add(string name, Func<double> value)
             {
-                [SectionFeatures.Bm25] = top <= 0 ? 0 : Math.Clamp(hit.Score / top, 0, 1),
-                [SectionFeatures.ReciprocalRank] = 1.0 / hit.Rank,
-                [SectionFeatures.Coverage] = index.Coverage(hit.Chunk, terms),
-                [SectionFeatures.HeadingCoverage] = KnowledgeIndex.Coverage(section.HeadingTerms, terms),
-                [SectionFeatures.TitleCoverage] = KnowledgeIndex.Coverage(section.TitleTerms, terms),
-                [SectionFeatures.HeadingInQuery] = section.HeadingTerms.Count == 0 ? 0 : section.HeadingTerms.Count(queryTerms.Contains) / (double)section.HeadingTerms.Count,
-                [SectionFeatures.Bigrams] = inSection,
-                [SectionFeatures.HeadingBigrams] = inHeading,
-                [SectionFeatures.CodeShare] = section.CodeShare,
-                [SectionFeatures.Lead] = hit.Chunk.IsLead ? 1 : 0,
-                [SectionFeatures.DocumentShare] = documents[hit.Chunk.DocumentId] / (double)candidates.Count,
-                [SectionFeatures.FirstMatch] = FirstMatch(section.Sequence, queryTerms),
-            });
+                if (only is null || only.Contains(name))
+                {
+                    row[name] = value();
+                }
+            }
+
+            Add(SectionFeatures.Bm25, () => top <= 0 ? 0 : Math.Clamp(hit.Score / top, 0, 1));
+            Add(SectionFeatures.ReciprocalRank, () => 1.0 / hit.Rank);
+            Add(SectionFeatures.Coverage, () => index.Coverage(hit.Chunk, terms));
+            Add(SectionFeatures.HeadingCoverage, () => KnowledgeIndex.Coverage(section.HeadingTerms, terms));
+            Add(SectionFeatures.TitleCoverage, () => KnowledgeIndex.Coverage(section.TitleTerms, terms));
+            Add(SectionFeatures.HeadingInQuery, () => section.HeadingTerms.Count == 0 ? 0 : section.HeadingTerms.Count(queryTerms.Contains) / (double)section.HeadingTerms.Count);
+            Add(SectionFeatures.Bigrams, () => BigramShare(b => section.Bigrams.Contains(b) || section.HeadingBigrams.Contains(b)));
+            Add(SectionFeatures.HeadingBigrams, () => BigramShare(section.HeadingBigrams.Contains));
+            Add(SectionFeatures.CodeShare, () => section.CodeShare);
+            Add(SectionFeatures.Lead, () => hit.Chunk.IsLead ? 1 : 0);
+            Add(SectionFeatures.DocumentShare, () => documents[hit.Chunk.DocumentId] / (double)candidates.Count);
+            Add(SectionFeatures.FirstMatch, () => FirstMatch(section.Sequence, queryTerms));
+            result.Add(row);
         }
 
         return result;
