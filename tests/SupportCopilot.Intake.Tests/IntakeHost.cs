@@ -106,6 +106,9 @@ internal sealed class IntakeHost : IAsyncDisposable
         return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
     }
 
+    /// <summary>PostgreSQL only: the host's database goes away (as in a server restart) until the handle is disposed.</summary>
+    public Task<IAsyncDisposable> TakeDatabaseOfflineAsync() => _database.TakeOfflineAsync();
+
     /// <summary>The host's database settings (for migrating it from the outside).</summary>
     public DatabaseSettings DatabaseSettings => _database.Settings;
 

@@ -54,6 +54,12 @@ public sealed class RecordingHttpServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
 
+    /// <summary>
+    /// Runs once a request has been read and before its answer is written: a test's way to make
+    /// something happen after the stand-in took a request but before the caller learns it did.
+    /// </summary>
+    public Func<Task>? BeforeAnswering { get; set; }
+
     /// <summary>The requests that were answered 2xx, excluding those answered from <see cref="ByPath"/>.</summary>
     public IReadOnlyList<RecordedRequest> Accepted => [.. _requests.Where(r => r.Accepted && !ByPath.ContainsKey(r.Path))];
 
@@ -109,6 +115,11 @@ public sealed class RecordingHttpServer : IAsyncDisposable
         }
 
         _requests.Enqueue(new RecordedRequest(request.Method, path, headers, body, response.Status, receivedAt, request.QueryString.Value ?? string.Empty));
+        if (BeforeAnswering is { } beforeAnswering)
+        {
+            await beforeAnswering();
+        }
+
         context.Response.StatusCode = response.Status;
         if (response.RetryAfter is { } retryAfter)
         {

@@ -43,6 +43,32 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(new DatabaseSettings { Provider = provider, ConnectionString = connectionString }, name, null);
     }
 
+    /// <summary>
+    /// PostgreSQL only: the database loses its open connections and refuses new ones, as during a
+    /// server restart, until the returned handle is disposed.
+    /// </summary>
+    public async Task<IAsyncDisposable> TakeOfflineAsync()
+    {
+        var name = _postgresName ?? throw new InvalidOperationException("Only a PostgreSQL test database can be taken offline.");
+        await AdministerAsync(
+            $"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false; "
+            + $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' AND pid <> pg_backend_pid()");
+        return new Offline(() => AdministerAsync($"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"));
+    }
+
+    private static async Task AdministerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(TestServers.Postgres);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class Offline(Func<Task> bringBack) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await bringBack();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_postgresName is not null)

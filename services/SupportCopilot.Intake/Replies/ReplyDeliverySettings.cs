@@ -22,10 +22,18 @@ internal sealed class ReplyDeliverySettings : ConnectorReplySettings
     /// <summary>How long one attempt owns a delivery before another may try again.</summary>
     public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often deliveries whose attempt vanished (claimed, never finished) are looked for and queued again.</summary>
+    public TimeSpan OrphanSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     internal override string Section => SectionName;
 
     protected override IEnumerable<string> ConnectionProblems()
     {
+        if (OrphanSweepInterval < TimeSpan.FromMilliseconds(10))
+        {
+            yield return $"{SectionName}:OrphanSweepInterval must be at least 10 ms.";
+        }
+
         if (CallbackUrl is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https")))
         {
             yield return $"{SectionName}:CallbackUrl must be an absolute http:// or https:// URL.";

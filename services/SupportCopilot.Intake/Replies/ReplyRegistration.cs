@@ -14,6 +14,9 @@ internal static class ReplyRegistration
     public static IServiceCollection AddReplyDelivery(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<HelpScoutTokenCache>();
+        services.AddSingleton<PostedReplies>();
+        services.AddSingleton<OrphanedDeliverySweep>();
+        services.AddHostedService(sp => sp.GetRequiredService<OrphanedDeliverySweep>());
         AddClient<GenericHelpdeskClient, ReplyDeliverySettings>(services, configuration, ReplyDeliverySettings.SectionName);
         AddClient<ZendeskReplyClient, ZendeskReplySettings>(services, configuration, ZendeskReplySettings.SectionName);
         AddClient<FreshdeskReplyClient, FreshdeskReplySettings>(services, configuration, FreshdeskReplySettings.SectionName);

@@ -18,11 +18,15 @@ namespace SupportCopilot.Intake.Replies;
 /// <see cref="ReplyFailed"/> goes out with the mark, so the review UI shows it. A failed delivery is
 /// left alone until an operator retries it (<see cref="FailedReplies"/>, or
 /// <see cref="ReplyRetryRequested"/> from the review UI).
+/// Once the helpdesk has the reply, recording that is retried in place for as long as the claim
+/// lasts (a database restart must not leave a sent reply looking unsent), and remembered in
+/// <see cref="PostedReplies"/> so that a redelivery records it without posting again.
 /// </summary>
 internal sealed partial class SendReplyConsumer(
     IntakeDatabase database,
     IEnumerable<IHelpdeskReplyClient> helpdesks,
     IOptions<ReplyDeliverySettings> settings,
+    PostedReplies posted,
     TimeProvider clock,
     SupportCopilotMetrics metrics,
     ILogger<SendReplyConsumer> logger) : IConsumer<SendReply>
@@ -55,10 +59,14 @@ internal sealed partial class SendReplyConsumer(
         WHERE draft_id = @DraftId AND status = 'sending'
         """;
 
+    // Whatever state the row reached meanwhile (released by a sweep, marked failed after the bus gave
+    // up), the helpdesk has the reply; only an earlier record of the same delivery is left alone.
     private const string MarkDelivered = """
         UPDATE reply_deliveries SET status = 'delivered', delivered_at = @Now, claimed_until = NULL, last_error = NULL
-        WHERE draft_id = @DraftId AND status = 'sending'
+        WHERE draft_id = @DraftId AND status <> 'delivered'
         """;
+
+    private static readonly TimeSpan LongestRecordingPause = TimeSpan.FromSeconds(5);
 
     private const string RecordReply = """
         UPDATE tickets SET reply_text = @Text, reply_origin = @Origin, replied_at = @Now
@@ -70,6 +78,11 @@ internal sealed partial class SendReplyConsumer(
         var reply = context.Message;
         var cancellationToken = context.CancellationToken;
         var now = clock.GetUtcNow();
+        if (posted.WasPosted(reply.DraftId, out var postedAt))
+        {
+            await RecordDeliveredAsync(reply, postedAt, giveUpAt: now + settings.Value.ClaimDuration);
+            return;
+        }
 
         TicketAddress ticket;
         await using (var claim = await database.BeginAsync(cancellationToken))
@@ -138,8 +151,50 @@ internal sealed partial class SendReplyConsumer(
         // which fires when the broker connection drops. Cancelled here, the delivery stayed claimed,
         // every redelivery found it "being delivered", and the ticket never showed the reply as sent.
         var sentAt = clock.GetUtcNow();
+        posted.Posted(reply.DraftId, sentAt);
+        await RecordDeliveredAsync(reply, sentAt, giveUpAt: now + settings.Value.ClaimDuration);
+    }
+
+    /// <summary>
+    /// Records a posted reply, trying again with back-off until <paramref name="giveUpAt"/> (the end of
+    /// the claim, after which another attempt may take the delivery over). Past it, the failure goes to
+    /// the bus, whose redelivery finds the reply in <see cref="PostedReplies"/> and records it then.
+    /// </summary>
+    private async Task RecordDeliveredAsync(SendReply reply, DateTimeOffset sentAt, DateTimeOffset giveUpAt)
+    {
+        var pause = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await RecordDeliveredOnceAsync(reply, sentAt);
+                posted.Recorded(reply.DraftId);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                if (clock.GetUtcNow() + pause >= giveUpAt)
+                {
+                    LogRecordingLeftToRedelivery(reply.DraftId);
+                    throw;
+                }
+
+                LogRecordingDelayed(ex, reply.DraftId, pause);
+                await Task.Delay(pause, clock, CancellationToken.None);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestRecordingPause.Ticks));
+            }
+        }
+    }
+
+    private async Task RecordDeliveredOnceAsync(SendReply reply, DateTimeOffset sentAt)
+    {
         await using var done = await database.BeginAsync(CancellationToken.None);
-        await done.ExecuteAsync(MarkDelivered, new { reply.DraftId, Now = sentAt }, CancellationToken.None);
+        if (await done.ExecuteAsync(MarkDelivered, new { reply.DraftId, Now = sentAt }, CancellationToken.None) == 0)
+        {
+            // Recorded already: an earlier try committed although its answer was lost with the connection.
+            return;
+        }
+
         await done.ExecuteAsync(RecordReply, new { reply.TicketId, reply.Text, reply.Origin, Now = sentAt }, CancellationToken.None);
         await done.ExecuteAsync(
             reply.Origin == ReplyOrigin.Automatic ? TicketStatus.ToAutoSent : TicketStatus.ToSent,
@@ -170,6 +225,12 @@ internal sealed partial class SendReplyConsumer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The reply for draft {DraftId} cannot be delivered; it is marked failed (retry it once the cause is fixed)")]
     private partial void LogUndeliverable(Exception exception, Guid draftId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The helpdesk has the reply for draft {DraftId}, but recording that failed; trying again in {Pause}")]
+    private partial void LogRecordingDelayed(Exception exception, Guid draftId, TimeSpan pause);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The helpdesk has the reply for draft {DraftId}, but it could not be recorded in time; a redelivery records it without posting again")]
+    private partial void LogRecordingLeftToRedelivery(Guid draftId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered the reply for draft {DraftId} ({Origin})")]
     private partial void LogDelivered(Guid draftId, string origin);

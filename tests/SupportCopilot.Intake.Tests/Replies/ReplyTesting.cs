@@ -73,7 +73,12 @@ internal static class ReplyTesting
 
     /// <summary>Starts a host with <paramref name="connector"/> pointed at <paramref name="helpdesk"/>, plus any extra settings.</summary>
     public static Task<IntakeHost> StartAsync(
-        string connector, RecordingHttpServer helpdesk, string mode = "send", DatabaseProvider provider = DatabaseProvider.Sqlite, IDictionary<string, string?>? extra = null)
+        string connector,
+        RecordingHttpServer helpdesk,
+        string mode = "send",
+        DatabaseProvider provider = DatabaseProvider.Sqlite,
+        IDictionary<string, string?>? extra = null,
+        InMemoryLogs? logs = null)
     {
         var settings = Settings(connector, helpdesk, mode);
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
@@ -81,14 +86,14 @@ internal static class ReplyTesting
             settings[key] = value;
         }
 
-        return StartHostAsync(provider, settings);
+        return StartHostAsync(provider, settings, logs);
     }
 
     /// <summary>
     /// A host whose generic webhook accepts unsigned requests (these tests never post webhooks; tickets
     /// are inserted directly), with <paramref name="settings"/> on top.
     /// </summary>
-    public static Task<IntakeHost> StartHostAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
+    public static Task<IntakeHost> StartHostAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null, InMemoryLogs? logs = null)
     {
         var all = new Dictionary<string, string?> { ["Intake:Connectors:Generic:AllowUnsigned"] = "true" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
@@ -96,7 +101,7 @@ internal static class ReplyTesting
             all[key] = value;
         }
 
-        return IntakeHost.StartAsync(provider, settings: all);
+        return IntakeHost.StartAsync(provider, settings: all, logs: logs);
     }
 
     public static Task<string> DeliveryStatusAsync(IntakeHost host, Guid draftId) =>
