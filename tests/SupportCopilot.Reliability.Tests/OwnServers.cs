@@ -58,6 +58,15 @@ public sealed class OwnServers : IAsyncDisposable
 
     public Task RestartPostgresAsync() => ServersAsync("postgres_restart");
 
+    /// <summary>When the PostgreSQL server last started: a restart changes it.</summary>
+    public async Task<DateTime> PostgresStartedAtAsync()
+    {
+        await using var connection = new NpgsqlConnection(PostgresAdmin);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT pg_postmaster_start_time()", connection);
+        return (DateTime)(await query.ExecuteScalarAsync())!;
+    }
+
     /// <summary>A database and a virtual host of the test's own on these servers.</summary>
     public async Task<(string ConnectionString, string RabbitMqUri)> CreateTenantAsync()
     {
