@@ -82,6 +82,19 @@ public sealed class GuardrailTests
     }
 
     [Fact]
+    public void A_weak_best_section_is_explained_as_such_not_as_a_knowledge_base_without_the_topic()
+    {
+        var evidence = new GuardrailEvidence(0.5, 0.1, [], ["en"], SectionProbability: 0.4996);
+
+        var flag = Defaults.Check(SampleKnowledgeBase.Ticket("How do I reset my password?"), evidence).Single();
+
+        Assert.Equal("guarded:out_of_scope", flag.Code);
+        Assert.Equal(
+            "No section clearly answers this ticket: the best one found is more likely not to (re-ranker probability 0.499, at least 0.50 needed).",
+            flag.Reason);
+    }
+
+    [Fact]
     public void The_triage_model_adds_a_guarded_category_the_rules_missed_and_says_so()
     {
         var triaged = GuardrailEvidence.TextOnly with { TriageCategory = "Legal", TriageAnswerable = false };

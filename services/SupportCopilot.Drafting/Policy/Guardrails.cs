@@ -168,7 +168,12 @@ internal sealed partial class Guardrails
         {
             flags.Add(new(
                 OutOfScope,
-                string.Create(CultureInfo.InvariantCulture, $"{_reasons[OutOfScope]} The best section is more likely not to answer it (re-ranker probability {probability:0.00}, at least {Options.MinSectionProbability:0.00} needed)."),
+                // Not the category's own sentence ("does not cover"): the words are there, what is in
+                // doubt is whether the best section answers them. Rounded down, so that a probability
+                // just under the floor never reads as equal to it.
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"No section clearly answers this ticket: the best one found is more likely not to (re-ranker probability {Math.Floor(probability * 1000) / 1000:0.000}, at least {Options.MinSectionProbability:0.00} needed)."),
                 "retrieval"));
         }
 
