@@ -1,4 +1,5 @@
 using SupportCopilot.Contracts.Prompts;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -210,30 +211,183 @@ internal static partial class ExportTokens
 
         var counts = (_pieceCounts ??= new Dictionary<string, int>(CachedPieces)).GetAlternateLookup<ReadOnlySpan<char>>();
         var total = 0;
+        if (!text.ContainsAnyExcept(PlainAscii))
+        {
+            for (var start = 0; start < text.Length;)
+            {
+                var end = PlainAsciiPieceEnd(text, start);
+                total += PieceCount(counts, text[start..end]);
+                start = end;
+            }
+
+            return total;
+        }
+
         foreach (var match in PreTokenizer().EnumerateMatches(text))
         {
-            var piece = text.Slice(match.Index, match.Length);
-            if (counts.TryGetValue(piece, out var count))
-            {
-                total += count;
-                continue;
-            }
-
-            count = Tokenizer.Value.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
-            if (piece.Length <= CachedPieceLength)
-            {
-                if (counts.Dictionary.Count >= CachedPieces)
-                {
-                    counts.Dictionary.Clear();
-                }
-
-                counts[piece] = count;
-            }
-
-            total += count;
+            total += PieceCount(counts, text.Slice(match.Index, match.Length));
         }
 
         return total;
+    }
+
+    private static int PieceCount(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> counts, ReadOnlySpan<char> piece)
+    {
+        if (counts.TryGetValue(piece, out var count))
+        {
+            return count;
+        }
+
+        count = Tokenizer.Value.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
+        if (piece.Length <= CachedPieceLength)
+        {
+            if (counts.Dictionary.Count >= CachedPieces)
+            {
+                counts.Dictionary.Clear();
+            }
+
+            counts[piece] = count;
+        }
+
+        return count;
+    }
+
+    /// <summary>Printable ASCII, tab, CR and LF: where <see cref="PlainAsciiPieceEnd"/> stands in for the pattern.</summary>
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create("\t\n\r !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
+    /// <summary>
+    /// Where the pre-tokenizer's piece that starts at <paramref name="start"/> ends, for a text of
+    /// <see cref="PlainAscii"/> only, without the regex engine (most tickets and answers are such
+    /// texts). On those characters the pattern's classes are plain: letters are A-Z and a-z (no
+    /// title-case, modifier or other letters, no marks), digits 0-9, whitespace tab, CR, LF and
+    /// space, everything else punctuation; every character starts a piece, so pieces follow each
+    /// other. Its alternatives, tried in order as the pattern tries them:
+    /// <list type="number">
+    /// <item>(1, 2) one optional character that is not CR, LF, a letter or a digit, then upper-case
+    /// letters and lower-case ones (the first alternative takes upper* lower+, the second upper+
+    /// lower*, so together: the upper-case run, then the lower-case run), then an optional
+    /// <c>'s 't 're 've 'm 'll 'd</c> in any case;</item>
+    /// <item>(3) one to three digits;</item>
+    /// <item>(4) an optional space, a run of punctuation, then any CR, LF and <c>/</c>;</item>
+    /// <item>(5) a whitespace run up to and including its last CR or LF, if it has one;</item>
+    /// <item>(6) else a whitespace run at the end of the text whole, or all of it but its last
+    /// character (which goes with what follows);</item>
+    /// <item>(7) else the single whitespace character.</item>
+    /// </list>
+    /// A test compares the pieces with the pattern's on random texts of these characters.
+    /// </summary>
+    internal static int PlainAsciiPieceEnd(ReadOnlySpan<char> text, int start)
+    {
+        var c = text[start];
+        var letters = char.IsAsciiLetter(c) ? start : start + 1;
+        if (letters < text.Length && char.IsAsciiLetter(text[letters]) && (letters == start || (!char.IsAsciiDigit(c) && c is not ('\r' or '\n'))))
+        {
+            var end = letters;
+            while (end < text.Length && char.IsAsciiLetterUpper(text[end]))
+            {
+                end++;
+            }
+
+            while (end < text.Length && char.IsAsciiLetterLower(text[end]))
+            {
+                end++;
+            }
+
+            return end + Contraction(text[end..]);
+        }
+
+        if (char.IsAsciiDigit(c))
+        {
+            var end = start + 1;
+            while (end < text.Length && end - start < 3 && char.IsAsciiDigit(text[end]))
+            {
+                end++;
+            }
+
+            return end;
+        }
+
+        var punctuation = c == ' ' ? start + 1 : start;
+        if (punctuation < text.Length && IsPunctuation(text[punctuation]))
+        {
+            var end = punctuation + 1;
+            while (end < text.Length && IsPunctuation(text[end]))
+            {
+                end++;
+            }
+
+            while (end < text.Length && text[end] is '\r' or '\n' or '/')
+            {
+                end++;
+            }
+
+            return end;
+        }
+
+        // Whitespace: c is tab, CR, LF or space.
+        var runEnd = start + 1;
+        var lastNewline = c is '\r' or '\n' ? start : -1;
+        while (runEnd < text.Length && text[runEnd] is '\t' or '\n' or '\r' or ' ')
+        {
+            if (text[runEnd] is '\r' or '\n')
+            {
+                lastNewline = runEnd;
+            }
+
+            runEnd++;
+        }
+
+        if (lastNewline >= 0)
+        {
+            return lastNewline + 1;
+        }
+
+        if (runEnd == text.Length)
+        {
+            return runEnd;
+        }
+
+        return runEnd - start >= 2 ? runEnd - 1 : runEnd;
+    }
+
+    private static bool IsPunctuation(char c) => !char.IsAsciiLetterOrDigit(c) && c is not ('\t' or '\n' or '\r' or ' ');
+
+    // 's 't 're 've 'm 'll 'd in any case, or nothing.
+    private static int Contraction(ReadOnlySpan<char> text)
+    {
+        if (text.Length < 2 || text[0] != '\'')
+        {
+            return 0;
+        }
+
+        var first = (char)(text[1] | 0x20);
+        if (first is 's' or 't' or 'm' or 'd')
+        {
+            return 2;
+        }
+
+        if (text.Length >= 3)
+        {
+            var second = (char)(text[2] | 0x20);
+            if ((first, second) is ('r', 'e') or ('v', 'e') or ('l', 'l'))
+            {
+                return 3;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The pattern's pieces of <paramref name="text"/> (end offsets), the reference <see cref="PlainAsciiPieceEnd"/> is tested against.</summary>
+    internal static List<int> PieceEndsByPattern(string text)
+    {
+        var ends = new List<int>();
+        foreach (var match in PreTokenizer().EnumerateMatches(text))
+        {
+            ends.Add(match.Index + match.Length);
+        }
+
+        return ends;
     }
 
     /// <summary>The tokenizer's own count, the reference <see cref="Count(ReadOnlySpan{char})"/> is tested against.</summary>

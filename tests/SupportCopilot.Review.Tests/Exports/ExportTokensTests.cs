@@ -85,6 +85,42 @@ public sealed class ExportTokensTests
     }
 
     [Fact]
+    public void Plain_ascii_texts_are_cut_where_the_pattern_cuts_them()
+    {
+        // Weighted towards the characters the pattern's alternatives turn on.
+        const string alphabet = "aAbZsStTmMdDrReEvVlL''''      \t\t\r\n\n\n0123456789!?./////-_\"<>#";
+        var random = new Random(31);
+        for (var n = 0; n < 20_000; n++)
+        {
+            var text = new string([.. Enumerable.Range(0, random.Next(1, 24)).Select(_ => alphabet[random.Next(alphabet.Length)])]);
+
+            var ends = new List<int>();
+            for (var start = 0; start < text.Length; start = ends[^1])
+            {
+                ends.Add(ExportTokens.PlainAsciiPieceEnd(text, start));
+            }
+
+            Assert.True(ExportTokens.PieceEndsByPattern(text).SequenceEqual(ends), $"pieces of \"{text.ReplaceLineEndings("\\n")}\": [{string.Join(",", ends)}]");
+        }
+    }
+
+    [Fact]
+    public void Every_printable_ascii_character_and_pair_is_counted_as_the_tokenizer_counts_it()
+    {
+        var plain = Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c).Concat(['\t', '\r', '\n']).ToArray();
+        foreach (var a in plain)
+        {
+            foreach (var b in plain)
+            {
+                foreach (var text in new[] { $"{a}{b}", $"{a}{b}{b}x", $" {a}'{b}" })
+                {
+                    Assert.Equal(ExportTokens.CountByTokenizer(text), ExportTokens.Count(text));
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Nothing_counts_as_no_tokens()
     {
         Assert.Equal(0, ExportTokens.Count(string.Empty));
