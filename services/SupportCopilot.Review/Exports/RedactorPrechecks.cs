@@ -26,6 +26,27 @@ internal static class RedactorPrechecks
         for (var i = 0; i < length; i++)
         {
             var c = text[i];
+
+            // Most characters are lower-case letters and spaces; what the general case below does
+            // with them, in short ('a' can start "at", so it takes the long way).
+            if ((uint)(c - 'b') <= 'z' - 'b')
+            {
+                if (++wordRun >= 20)
+                {
+                    found |= Detectors.GenericSecret;
+                }
+
+                cardDigits = 0;
+                phoneDigits = 0;
+                continue;
+            }
+
+            if (c == ' ')
+            {
+                wordRun = 0;
+                continue;
+            }
+
             if (char.IsAsciiLetterOrDigit(c) || c == '_')
             {
                 if (++wordRun >= 20)
