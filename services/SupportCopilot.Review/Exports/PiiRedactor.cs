@@ -394,8 +394,15 @@ internal static partial class PiiRedactor
 
     private static bool IsWordAt(string text, int index, string word) =>
         index + word.Length <= text.Length
+        && MayBeEqualIgnoringCase(text[index], word[0])
         && text.AsSpan(index, word.Length).Equals(word, StringComparison.OrdinalIgnoreCase)
         && (index + word.Length == text.Length || !char.IsLetterOrDigit(text[index + word.Length]));
+
+    // The name scan tries every word of a text against every part of the name: most first letters
+    // differ, and two ASCII characters equal ignoring case only if they do with their case bit
+    // cleared; anything else is left to the comparison.
+    private static bool MayBeEqualIgnoringCase(char a, char b) =>
+        !char.IsAscii(a) || !char.IsAscii(b) || (a | 0x20) == (b | 0x20);
 
     private static bool IsPrefixedSecret(string value) => value.Length >= 16;
 
