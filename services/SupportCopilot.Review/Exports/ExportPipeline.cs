@@ -149,12 +149,14 @@ internal sealed class RowBatch(int capacity)
 /// <c>workers</c> that redact, build, validate, count tokens and serialise each row to its bytes.
 /// <see cref="ReadInOrderAsync"/> hands the batches back in read order, each once its worker is
 /// done, so everything after it (dedup, counts, which bytes are written) is the same as a
-/// sequential run's. The bounded queue keeps at most <c>4 × workers</c> batches of
+/// sequential run's. The bounded queue keeps at most <c>2 × workers</c> batches of
 /// <see cref="BatchSize"/> rows in memory; written batches come back to the reader for reuse.
+/// The window is small on purpose: rows still in flight at a gen0 collection survive it, and with
+/// 8 batches of 128 nearly every collection was a gen1 one (docs/benchmarks.md).
 /// </summary>
 internal sealed class ExportPipeline : IAsyncDisposable
 {
-    internal const int BatchSize = 128;
+    internal const int BatchSize = 64;
 
     private readonly CancellationTokenSource _cancel;
     private readonly Channel<RowBatch> _ordered;
@@ -170,7 +172,7 @@ internal sealed class ExportPipeline : IAsyncDisposable
         workers = Math.Max(1, workers);
         _batchRows = Math.Max(1, batchRows);
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        _ordered = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(4 * workers) { SingleReader = true, SingleWriter = true });
+        _ordered = Channel.CreateBounded<RowBatch>(new BoundedChannelOptions(2 * workers) { SingleReader = true, SingleWriter = true });
         _work = Channel.CreateUnbounded<RowBatch>(new UnboundedChannelOptions { SingleWriter = true });
         var token = _cancel.Token;
         _reader = Task.Run(() => ReadAsync(new CorrectionSource(database), request.Filter, token), token);

@@ -59,65 +59,81 @@ internal static partial class PiiRedactor
 
         // Each detector runs only when a cheap scan says its pattern could match (the scans are
         // necessary conditions of the patterns, see RedactorPrechecks); the regex engine is the cost.
+        // The character checks are made in one pass, made again only after a detector changed the
+        // text, so each detector's check is always of the text it gets.
         var result = text;
+        var may = prechecks ? RedactorPrechecks.Scan(result) : AllDetectors;
         if (!prechecks || RedactorPrechecks.MayHoldPrefixedSecret(result))
         {
-            result = Replace(result, SecretPrefixed(), PiiKind.Secret, counts, IsPrefixedSecret);
+            result = Rescanned(result, Replace(result, SecretPrefixed(), PiiKind.Secret, counts, IsPrefixedSecret), ref may, prechecks);
         }
 
         if (!prechecks || RedactorPrechecks.MayHoldSecretKeyword(result))
         {
-            result = Replace(result, SecretAssignment(), PiiKind.Secret, counts, null, keepGroup: "key");
+            result = Rescanned(result, Replace(result, SecretAssignment(), PiiKind.Secret, counts, null, keepGroup: "key"), ref may, prechecks);
         }
 
-        if (!prechecks || RedactorPrechecks.HasWordRun(result, 20))
+        if (may.HasFlag(Detectors.GenericSecret))
         {
-            result = Replace(result, SecretGeneric(), PiiKind.Secret, counts, IsGenericSecret);
+            result = Rescanned(result, Replace(result, SecretGeneric(), PiiKind.Secret, counts, IsGenericSecret), ref may, prechecks);
         }
 
-        if (!prechecks || result.Contains('@', StringComparison.Ordinal))
+        if (may.HasFlag(Detectors.Email))
         {
-            result = Replace(result, Email(), PiiKind.Email, counts);
+            result = Rescanned(result, Replace(result, Email(), PiiKind.Email, counts), ref may, prechecks);
         }
 
-        if (!prechecks || RedactorPrechecks.MayHoldObfuscatedAt(result))
+        if (may.HasFlag(Detectors.ObfuscatedEmail))
         {
-            result = Replace(result, ObfuscatedEmail(), PiiKind.Email, counts);
+            result = Rescanned(result, Replace(result, ObfuscatedEmail(), PiiKind.Email, counts), ref may, prechecks);
         }
 
-        if (!prechecks || RedactorPrechecks.HasLettersThenDigits(result))
+        if (may.HasFlag(Detectors.Iban))
         {
-            result = ReplaceSpan(result, Iban(), PiiKind.Iban, counts, IsIban);
+            result = Rescanned(result, ReplaceSpan(result, Iban(), PiiKind.Iban, counts, IsIban), ref may, prechecks);
         }
 
-        if (!prechecks || RedactorPrechecks.HasDigitRun(result, 13, "- "))
+        if (may.HasFlag(Detectors.Card))
         {
-            result = ReplaceSpan(result, Card(), PiiKind.Card, counts, IsCard);
+            result = Rescanned(result, ReplaceSpan(result, Card(), PiiKind.Card, counts, IsCard), ref may, prechecks);
         }
 
-        if (!prechecks || RedactorPrechecks.HasDigitDotDigit(result))
+        if (may.HasFlag(Detectors.Ipv4))
         {
-            result = Replace(result, Ipv4(), PiiKind.Ip, counts, IsIpv4);
+            result = Rescanned(result, Replace(result, Ipv4(), PiiKind.Ip, counts, IsIpv4), ref may, prechecks);
         }
 
-        if (!prechecks || RedactorPrechecks.MayHoldIpv6(result))
+        if (may.HasFlag(Detectors.Ipv6))
         {
-            result = Replace(result, Ipv6(), PiiKind.Ip, counts, IsIpv6);
+            result = Rescanned(result, Replace(result, Ipv6(), PiiKind.Ip, counts, IsIpv6), ref may, prechecks);
         }
 
         // An IPv4-mapped IPv6 address ("::ffff:192.0.2.128") lost its IPv4 part above; take the prefix too.
-        if (!prechecks || result.Contains("[IP]", StringComparison.Ordinal))
+        if (may.HasFlag(Detectors.MappedIpv6))
         {
-            result = MappedIpv6Prefix().Replace(result, "[IP]");
+            result = Rescanned(result, MappedIpv6Prefix().Replace(result, "[IP]"), ref may, prechecks);
         }
 
-        if (!prechecks || RedactorPrechecks.HasDigitRun(result, 6, " .-()"))
+        if (may.HasFlag(Detectors.Phone))
         {
             result = Replace(result, Phone(), PiiKind.Phone, counts, IsPhone);
         }
 
         result = RedactName(result, customerName, counts, prechecks);
         return result;
+    }
+
+    private const Detectors AllDetectors = (Detectors)(-1);
+
+    // A detector that replaced something changed the text the later ones see: check that text again.
+    private static string Rescanned(string before, string after, ref Detectors may, bool prechecks)
+    {
+        if (prechecks && !ReferenceEquals(before, after))
+        {
+            may = RedactorPrechecks.Scan(after);
+        }
+
+        return after;
     }
 
     /// <summary>Only the customer's name (for text already redacted of everything else).</summary>
@@ -378,8 +394,15 @@ internal static partial class PiiRedactor
 
     private static bool IsWordAt(string text, int index, string word) =>
         index + word.Length <= text.Length
+        && MayBeEqualIgnoringCase(text[index], word[0])
         && text.AsSpan(index, word.Length).Equals(word, StringComparison.OrdinalIgnoreCase)
         && (index + word.Length == text.Length || !char.IsLetterOrDigit(text[index + word.Length]));
+
+    // The name scan tries every word of a text against every part of the name: most first letters
+    // differ, and two ASCII characters equal ignoring case only if they do with their case bit
+    // cleared; anything else is left to the comparison.
+    private static bool MayBeEqualIgnoringCase(char a, char b) =>
+        !char.IsAscii(a) || !char.IsAscii(b) || (a | 0x20) == (b | 0x20);
 
     private static bool IsPrefixedSecret(string value) => value.Length >= 16;
 

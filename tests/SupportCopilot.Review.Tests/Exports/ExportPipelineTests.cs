@@ -51,6 +51,40 @@ public sealed class ExportPipelineTests
     }
 
     [Fact]
+    public void The_one_pass_scan_flags_exactly_what_each_check_says()
+    {
+        string[] fragments =
+        [
+            "0", "1", "9", "٣", "०", "a", "A", "t", "T", "at", "AT", " at ", "x", "Q", "é", "_", "-", " ", ".", "(", ")", ":", "::", "@",
+            "[IP]", "[IP", "[", "]", "f", "G", "/", "\n", "\t", "\u00a0", "ABCDEFGHIJ", "abcdefghij", "0123456789", "GB82", "1234",
+        ];
+        var random = new Random(13);
+        var text = new StringBuilder();
+        for (var n = 0; n < 50_000; n++)
+        {
+            text.Clear();
+            for (var p = random.Next(0, 20); p > 0; p--)
+            {
+                text.Append(fragments[random.Next(fragments.Length)]);
+            }
+
+            var s = text.ToString();
+            var expected = Detectors.None;
+            expected |= RedactorPrechecks.HasWordRun(s, 20) ? Detectors.GenericSecret : Detectors.None;
+            expected |= s.Contains('@', StringComparison.Ordinal) ? Detectors.Email : Detectors.None;
+            expected |= RedactorPrechecks.MayHoldObfuscatedAt(s) ? Detectors.ObfuscatedEmail : Detectors.None;
+            expected |= RedactorPrechecks.HasLettersThenDigits(s) ? Detectors.Iban : Detectors.None;
+            expected |= RedactorPrechecks.HasDigitRun(s, 13, "- ") ? Detectors.Card : Detectors.None;
+            expected |= RedactorPrechecks.HasDigitDotDigit(s) ? Detectors.Ipv4 : Detectors.None;
+            expected |= RedactorPrechecks.MayHoldIpv6(s) ? Detectors.Ipv6 : Detectors.None;
+            expected |= s.Contains("[IP]", StringComparison.Ordinal) ? Detectors.MappedIpv6 : Detectors.None;
+            expected |= RedactorPrechecks.HasDigitRun(s, 6, " .-()") ? Detectors.Phone : Detectors.None;
+
+            Assert.True(expected == RedactorPrechecks.Scan(s), $"\"{s}\": expected {expected}, scanned {RedactorPrechecks.Scan(s)}");
+        }
+    }
+
+    [Fact]
     public void The_name_precheck_finds_every_spelling_the_name_scan_would_redact()
     {
         // Names whose letters have awkward case pairs (ß, dotted and dotless i, final sigma, Kelvin

@@ -72,6 +72,22 @@ public sealed partial class PiiRedactorTests
         Assert.Equal("I will try. Thanks, [NAME]", output);
     }
 
+    [Theory]
+    [InlineData("jane doe wrote", "[NAME] wrote")]
+    [InlineData("JANE DOE wrote", "[NAME] wrote")]
+    [InlineData("jAnE dOE wrote", "[NAME] wrote")]
+    [InlineData("from jane  doe.", "from [NAME].")]
+    [InlineData("Doe, Jane", "[NAME], [NAME]")]
+    [InlineData("jane and doe in lower case, Janet and Doel", "jane and doe in lower case, Janet and Doel")]
+    [InlineData("ǆenan ǉubić", "[NAME]")]
+    [InlineData("ǄENAN Ǉubić", "[NAME]")]
+    public void The_whole_name_goes_in_any_case_its_parts_only_capitalised(string input, string expected)
+    {
+        var customer = input.StartsWith('ǆ') || input.StartsWith('Ǆ') ? "Ǆenan Ǉubić" : "Jane Doe";
+
+        Assert.Equal(expected, PiiRedactor.Redact(input, customer));
+    }
+
     [Fact]
     public void Counts_are_kept_per_kind()
     {
