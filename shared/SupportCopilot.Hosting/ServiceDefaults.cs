@@ -57,6 +57,7 @@ public static class ServiceDefaults
             return Task.CompletedTask;
         }));
         builder.AddSupportCopilotTelemetry(serviceName);
+        ProcessPriority.Apply(builder.Configuration);
         return builder;
     }
 
