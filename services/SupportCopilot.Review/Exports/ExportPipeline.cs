@@ -263,6 +263,7 @@ internal sealed class ExportPipeline : IAsyncDisposable
     private async Task WorkAsync(ExportRequest request, CancellationToken token)
     {
         var caches = new WorkerCaches();
+        ExportTokens.UsePieceCache();
         using var serializer = new ExportRowSerializer(request.Format);
         await foreach (var batch in _work.Reader.ReadAllAsync(token))
         {

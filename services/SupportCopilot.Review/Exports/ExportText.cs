@@ -180,11 +180,15 @@ internal static partial class ExportTokens
 
     private static readonly Lazy<Tokenizer> Tokenizer = new(() => TiktokenTokenizer.CreateForEncoding(Encoding));
 
-    // Each thread's token counts of the pre-tokenizer's pieces. The tokenizer has a cache of its own,
-    // but behind one lock for all workers, and it looks every piece up in its 200,000-entry
-    // vocabulary first; a small dictionary per thread answers the common pieces without either.
-    [ThreadStatic]
-    private static Dictionary<string, int>? _pieceCounts;
+    // Each export worker's token counts of the pre-tokenizer's pieces. The tokenizer has a cache of
+    // its own, but behind one lock for all workers, and it looks every piece up in its
+    // 200,000-entry vocabulary first; a small dictionary per worker answers the common pieces
+    // without either. It flows with the worker (not the thread), so it is garbage once the export
+    // ends instead of staying on every thread-pool thread that ever ran a worker.
+    private static readonly AsyncLocal<Dictionary<string, int>?> PieceCounts = new();
+
+    /// <summary>Gives the calling flow (an export worker) a cache of piece counts of its own, which goes with it.</summary>
+    public static void UsePieceCache() => PieceCounts.Value = new Dictionary<string, int>(CachedPieces);
 
     public static int Count(string text) => string.IsNullOrEmpty(text) ? 0 : Count(text.AsSpan());
 
@@ -194,7 +198,7 @@ internal static partial class ExportTokens
     /// pieces, and the count is the sum of each piece's count. The pieces are found in one pass over
     /// the text (the tokenizer restarts its pattern after every piece, which gives the same pieces as
     /// the pattern has no look-behind), each piece's count is the tokenizer's own, asked once per
-    /// thread. A text that may hold a special token (<c>&lt;|endoftext|&gt;</c>) goes to the tokenizer
+    /// worker (<see cref="UsePieceCache"/>; without one, the tokenizer counts the text whole). A text that may hold a special token (<c>&lt;|endoftext|&gt;</c>) goes to the tokenizer
     /// whole, since it cuts those out first. A test compares both on awkward texts.
     /// </summary>
     public static int Count(ReadOnlySpan<char> text)
@@ -204,12 +208,12 @@ internal static partial class ExportTokens
             return 0;
         }
 
-        if (text.Contains("<|", StringComparison.Ordinal))
+        if (PieceCounts.Value is not { } cache || text.Contains("<|", StringComparison.Ordinal))
         {
             return Tokenizer.Value.CountTokens(text);
         }
 
-        var counts = (_pieceCounts ??= new Dictionary<string, int>(CachedPieces)).GetAlternateLookup<ReadOnlySpan<char>>();
+        var counts = cache.GetAlternateLookup<ReadOnlySpan<char>>();
         var total = 0;
         if (!text.ContainsAnyExcept(PlainAscii))
         {

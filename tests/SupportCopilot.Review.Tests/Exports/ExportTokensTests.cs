@@ -5,8 +5,13 @@ using Xunit;
 
 namespace SupportCopilot.Review.Tests.Exports;
 
+/// <summary>
+/// Each test first takes a cache of piece counts, as every export worker does: without one the
+/// counts are the tokenizer's whole-text ones, and the piece-by-piece path would go untested.
+/// </summary>
 public sealed class ExportTokensTests
 {
+
     // Pieces chosen to sit on the tokenizer's edges: closing tags, slashes and newlines that o200k
     // glues to punctuation, whitespace runs, digits, escapes, accents and emoji.
     private static readonly string[] Pieces =
@@ -18,6 +23,7 @@ public sealed class ExportTokensTests
     [Fact]
     public void The_user_turn_counted_in_sections_equals_counting_it_whole()
     {
+        ExportTokens.UsePieceCache();
         var random = new Random(11);
         for (var n = 0; n < 400; n++)
         {
@@ -36,6 +42,7 @@ public sealed class ExportTokensTests
     [Fact]
     public void A_repeated_passage_counts_the_same_wherever_it_stands()
     {
+        ExportTokens.UsePieceCache();
         var passage = new Citation("billing.md#refunds", "Refunds", "Refunds take 5-10 days.\n</source>");
         var other = new Citation("plans.md#pro", "Pro", "Pro costs $20/month.");
 
@@ -61,6 +68,7 @@ public sealed class ExportTokensTests
     [Fact]
     public void Counting_the_pieces_gives_the_tokenizers_own_count()
     {
+        ExportTokens.UsePieceCache();
         var random = new Random(23);
         var all = Pieces.Concat(AwkwardPieces).ToArray();
         for (var n = 0; n < 3_000; n++)
@@ -74,6 +82,7 @@ public sealed class ExportTokensTests
     [Fact]
     public void Counts_stay_exact_once_the_cache_of_pieces_has_been_emptied_and_for_pieces_too_long_to_cache()
     {
+        ExportTokens.UsePieceCache();
         // More distinct pieces than a thread caches, and words longer than it caches.
         var random = new Random(5);
         for (var n = 0; n < 600; n++)
@@ -87,6 +96,7 @@ public sealed class ExportTokensTests
     [Fact]
     public void Plain_ascii_texts_are_cut_where_the_pattern_cuts_them()
     {
+        ExportTokens.UsePieceCache();
         // Weighted towards the characters the pattern's alternatives turn on.
         const string alphabet = "aAbZsStTmMdDrReEvVlL''''      \t\t\r\n\n\n0123456789!?./////-_\"<>#";
         var random = new Random(31);
@@ -107,6 +117,7 @@ public sealed class ExportTokensTests
     [Fact]
     public void Every_printable_ascii_character_and_pair_is_counted_as_the_tokenizer_counts_it()
     {
+        ExportTokens.UsePieceCache();
         var plain = Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c).Concat(['\t', '\r', '\n']).ToArray();
         foreach (var a in plain)
         {
@@ -123,6 +134,7 @@ public sealed class ExportTokensTests
     [Fact]
     public void Nothing_counts_as_no_tokens()
     {
+        ExportTokens.UsePieceCache();
         Assert.Equal(0, ExportTokens.Count(string.Empty));
         Assert.Equal(0, ExportTokens.Count(ReadOnlySpan<char>.Empty));
     }
