@@ -230,9 +230,11 @@ public sealed class ReviewInBrowserTests
         public Task<JsonElement> WaitForTicketAsync(Guid ticketId, string status) =>
             Eventually.MatchesAsync(
                 () => Standalone.Http.GetFromJsonAsync<JsonElement>($"/api/tickets/{ticketId}"),
-                t => t.GetProperty("status").GetString() == status,
+                // Intake records the draft and hears of the review queue from two different messages,
+                // in either order, so "in_review" can show a moment before the draft does.
+                t => t.GetProperty("status").GetString() == status && t.TryGetProperty("draft", out _),
                 TimeSpan.FromSeconds(60),
-                $"The ticket reaching {status}");
+                $"The ticket reaching {status} with its draft");
 
         public async ValueTask DisposeAsync()
         {

@@ -181,9 +181,11 @@ public sealed class WholeLoopTests
         {
             return await Eventually.MatchesAsync(
                 () => intake.Http.GetFromJsonAsync<JsonElement>($"/api/tickets/{ticketId}"),
-                ticket => ticket.GetProperty("status").GetString() == status,
+                // Intake records the draft and hears of the review queue from two different messages,
+                // in either order, so "in_review" can show a moment before the draft does.
+                ticket => ticket.GetProperty("status").GetString() == status && ticket.TryGetProperty("draft", out _),
                 Patience,
-                $"Ticket {ticketId} reaching {status}");
+                $"Ticket {ticketId} reaching {status} with its draft");
         }
         catch (TimeoutException ex)
         {
