@@ -27,14 +27,14 @@ internal sealed partial class OrphanedDeliverySweep(
         LIMIT 100
         """;
 
+    // The row comes back only if this statement released it, so two instances never both queue it.
     private const string Release = """
         UPDATE reply_deliveries
         SET status = 'pending', claimed_until = NULL,
             last_error = COALESCE(last_error, 'The attempt that claimed this delivery did not finish; queued again.')
         WHERE draft_id = @DraftId AND status = 'sending' AND claimed_until < @Before
+        RETURNING ticket_id AS TicketId, text AS Text, origin AS Origin
         """;
-
-    private const string SelectDelivery = "SELECT ticket_id AS TicketId, text AS Text, origin AS Origin FROM reply_deliveries WHERE draft_id = @DraftId";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -54,8 +54,8 @@ internal sealed partial class OrphanedDeliverySweep(
         }
     }
 
-    /// <summary>Queues again every delivery whose claim ran out more than a claim's length ago; returns how many.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    /// <summary>Queues again every delivery whose claim ran out more than a claim's length ago.</summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
     {
         // A whole claim's length of grace: an attempt still recording its post (it tries until its
         // claim ends) has finished by then.
@@ -67,24 +67,18 @@ internal sealed partial class OrphanedDeliverySweep(
                 connection, new Dapper.CommandDefinition(SelectOrphans, new { Before = before }, cancellationToken: cancellationToken))];
         }
 
-        var queued = 0;
         foreach (var draftId in orphans)
         {
             await using var transaction = await database.BeginAsync(cancellationToken);
-            if (await transaction.ExecuteAsync(Release, new { DraftId = draftId, Before = before }, cancellationToken) == 0)
+            if (await transaction.QuerySingleOrDefaultAsync<DeliveryRow>(Release, new { DraftId = draftId, Before = before }, cancellationToken) is not { } delivery)
             {
                 continue; // another instance swept it, or its attempt finished meanwhile
             }
 
-            var delivery = await transaction.QuerySingleOrDefaultAsync<DeliveryRow>(SelectDelivery, new { DraftId = draftId }, cancellationToken)
-                ?? throw new InvalidOperationException($"The reply delivery for draft {draftId} disappeared while it was swept.");
             await transaction.PublishAsync(new SendReply(draftId, delivery.TicketId, delivery.Text, delivery.Origin), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            queued++;
             LogQueuedAgain(draftId, delivery.TicketId);
         }
-
-        return queued;
     }
 
     private sealed class DeliveryRow
