@@ -84,4 +84,17 @@ public sealed class LoadVerdictTests
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
     }
+
+    [Fact]
+    public void A_warm_up_sends_the_same_webhooks_under_ticket_ids_of_its_own()
+    {
+        var measured = new LoadOptions(new Uri("http://127.0.0.1:5081"), Rate: 200, Duration: TimeSpan.FromSeconds(20), WebhookSecret: "s", ApiKey: "k", Connections: 32);
+
+        var warmup = LoadCommand.WarmUpOptions(measured, seconds: 60);
+
+        // The same external ids would make Intake answer the measured webhooks as repeats of the warm-up's.
+        Assert.NotEqual(measured.Prefix, warmup.Prefix);
+        Assert.Equal(12_000, warmup.Tickets);
+        Assert.Equal((measured.Target, measured.Rate, measured.WebhookSecret, measured.ApiKey, measured.Connections), (warmup.Target, warmup.Rate, warmup.WebhookSecret, warmup.ApiKey, warmup.Connections));
+    }
 }
