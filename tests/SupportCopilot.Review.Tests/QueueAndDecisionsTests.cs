@@ -36,6 +36,23 @@ public sealed class QueueAndDecisionsTests
     }
 
     [Fact]
+    public async Task Every_reason_of_a_draft_is_a_filter_that_finds_it_once()
+    {
+        await using var app = await ReviewApp.StartAsync();
+        await app.EnqueueAsync(Drafts.NeedingReview(subject: "Charged twice") with
+        {
+            Reasons = ["guarded category: billing", "confidence below threshold", "guarded category: billing", "language: de"],
+        });
+
+        foreach (var reason in new[] { "guarded category: billing", "confidence below threshold", "language: de" })
+        {
+            var page = await app.Client.GetStringAsync(new Uri("/review?reason=" + Uri.EscapeDataString(reason), UriKind.Relative), Token);
+            Assert.Contains("Charged twice", page, StringComparison.Ordinal);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(reason) + " <span class=\"facet-count\">1</span>", page, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_reject_keeps_the_agents_own_answer_as_the_final_text_and_sends_nothing()
     {
         await using var app = await ReviewApp.StartAsync();

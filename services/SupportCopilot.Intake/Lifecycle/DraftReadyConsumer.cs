@@ -11,10 +11,13 @@ namespace SupportCopilot.Intake.Lifecycle;
 /// </summary>
 internal sealed class DraftReadyConsumer(IntakeDatabase database, TimeProvider clock) : IConsumer<DraftReady>
 {
-    private const string RecordDraft = """
+    // The draft and the move to drafted in one statement: one row version and one round trip per
+    // ticket instead of two. A ticket Review's "queued" already moved on keeps its status.
+    private static readonly string RecordDraft = $"""
         UPDATE tickets SET draft_id = @DraftId, draft_text = @Text, draft_citations = @Citations,
                draft_confidence = @Confidence, draft_auto_send = @AutoSend, draft_reasons = @Reasons,
-               drafted_at = @DraftedAt, updated_at = @Now
+               drafted_at = @DraftedAt, updated_at = @Now,
+               status = CASE WHEN status = '{TicketStatus.Received}' THEN '{TicketStatus.Drafted}' ELSE status END
         WHERE ticket_id = @TicketId AND draft_id IS NULL
         """;
 
@@ -47,18 +50,11 @@ internal sealed class DraftReadyConsumer(IntakeDatabase database, TimeProvider c
             context.CancellationToken);
 
         // A ticket keeps its first draft; a second draft for it would be a second answer.
-        if (recorded == 1)
+        if (recorded == 1 && draft.AutoSend)
         {
-            await transaction.ExecuteAsync(
-                TicketStatus.ToDrafted,
-                new { Now = now, draft.Ticket.TicketId },
+            await transaction.PublishAsync(
+                new SendReply(draft.DraftId, draft.Ticket.TicketId, draft.Text, ReplyOrigin.Automatic),
                 context.CancellationToken);
-            if (draft.AutoSend)
-            {
-                await transaction.PublishAsync(
-                    new SendReply(draft.DraftId, draft.Ticket.TicketId, draft.Text, ReplyOrigin.Automatic),
-                    context.CancellationToken);
-            }
         }
 
         await transaction.CommitAsync(context.CancellationToken);

@@ -14,9 +14,9 @@ internal static class TicketStatus
     public const string Sent = "sent";
     public const string Rejected = "rejected";
 
-    /// <summary>Moves a ticket to drafted; takes <c>@TicketId</c> and <c>@Now</c>.</summary>
-    public static readonly string ToDrafted = Advance(Drafted, Received);
+    // Received -> drafted happens with recording the draft (Lifecycle/DraftReadyConsumer).
 
+    /// <summary>Each takes <c>@TicketId</c> and <c>@Now</c>.</summary>
     public static readonly string ToInReview = Advance(InReview, Received, Drafted);
 
     public static readonly string ToAutoSent = Advance(AutoSent, Received, Drafted, InReview);

@@ -29,7 +29,19 @@ internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider 
         ON CONFLICT (draft_id) DO NOTHING
         """;
 
-    private const string InsertReason = "INSERT INTO review_item_reasons (draft_id, code) VALUES (@DraftId, @Code) ON CONFLICT DO NOTHING";
+    /// <summary>All of a draft's reason codes in one statement (one round trip, not one per code).</summary>
+    private static (string Sql, DynamicParameters Parameters) InsertReasons(Guid draftId, IReadOnlyList<string> codes)
+    {
+        var parameters = new DynamicParameters();
+        parameters.Add("DraftId", draftId);
+        for (var i = 0; i < codes.Count; i++)
+        {
+            parameters.Add("Code" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), codes[i]);
+        }
+
+        var rows = string.Join(", ", Enumerable.Range(0, codes.Count).Select(i => $"(@DraftId, @Code{i})"));
+        return ($"INSERT INTO review_item_reasons (draft_id, code) VALUES {rows} ON CONFLICT DO NOTHING", parameters);
+    }
 
     /// <summary>
     /// Guarded topics (billing, legal, security, privacy, hostile or churning customers) and unhappy
@@ -97,9 +109,11 @@ internal sealed class EnqueueDraftHandler(ReviewDatabase database, TimeProvider 
             cancellationToken) == 1;
         if (inserted)
         {
-            foreach (var code in draft.Reasons.Distinct(StringComparer.Ordinal))
+            var codes = draft.Reasons.Distinct(StringComparer.Ordinal).ToList();
+            if (codes.Count > 0)
             {
-                await transaction.ExecuteAsync(InsertReason, new { draft.DraftId, Code = code }, cancellationToken);
+                var (sql, parameters) = InsertReasons(draft.DraftId, codes);
+                await transaction.ExecuteAsync(sql, parameters, cancellationToken);
             }
 
             await transaction.PublishAsync(new DraftQueuedForReview(draft.DraftId, ticket.TicketId, queuedAt), cancellationToken);
