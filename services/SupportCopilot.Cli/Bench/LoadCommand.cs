@@ -50,7 +50,8 @@ internal static class LoadCommand
                 return 2;
             }
 
-            if (parse.GetValue(warmup) is var warmupSeconds && (warmupSeconds < 0 || double.IsNaN(warmupSeconds)))
+            var warmupSeconds = parse.GetValue(warmup);
+            if (warmupSeconds < 0 || double.IsNaN(warmupSeconds))
             {
                 await Console.Error.WriteLineAsync("--warmup must be zero or more seconds.");
                 return 2;
@@ -69,10 +70,9 @@ internal static class LoadCommand
         return command;
     }
 
-    /// <summary>The measured run's settings for <paramref name="seconds"/>, under a prefix of its own (a record copy would keep the measured run's).</summary>
-    public static LoadOptions WarmUpOptions(LoadOptions measured, double seconds) => new(
-        measured.Target, measured.Rate, TimeSpan.FromSeconds(seconds), measured.WebhookSecret, measured.ApiKey, measured.Connections,
-        "warm" + Guid.NewGuid().ToString("N")[..6]);
+    /// <summary>The measured run's settings for <paramref name="seconds"/>, under ticket ids of its own.</summary>
+    public static LoadOptions WarmUpOptions(LoadOptions measured, double seconds) =>
+        measured with { Duration = TimeSpan.FromSeconds(seconds), RunId = "warm" + LoadOptions.NewRunId() };
 
     /// <summary>
     /// Sends and checks a run that is not reported: a service just started runs its code unoptimised

@@ -22,10 +22,14 @@ internal sealed record LoadOptions(
     TimeSpan Duration,
     string? WebhookSecret = null,
     string? ApiKey = null,
-    int Connections = 64,
-    string? RunId = null)
+    int Connections = 64)
 {
-    public string Prefix { get; } = "LOAD-" + (RunId ?? Guid.NewGuid().ToString("N")[..8]) + "-";
+    /// <summary>Sets the run's external ids apart from every other run's; a <c>with</c> copy keeps it unless it sets one.</summary>
+    public string RunId { get; init; } = NewRunId();
+
+    public string Prefix => "LOAD-" + RunId + "-";
+
+    public static string NewRunId() => Guid.NewGuid().ToString("N")[..8];
 
     public int Tickets => (int)Math.Round(Rate * Duration.TotalSeconds);
 }

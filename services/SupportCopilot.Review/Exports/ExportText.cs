@@ -198,8 +198,9 @@ internal static partial class ExportTokens
     /// pieces, and the count is the sum of each piece's count. The pieces are found in one pass over
     /// the text (the tokenizer restarts its pattern after every piece, which gives the same pieces as
     /// the pattern has no look-behind), each piece's count is the tokenizer's own, asked once per
-    /// worker (<see cref="UsePieceCache"/>; without one, the tokenizer counts the text whole). A text that may hold a special token (<c>&lt;|endoftext|&gt;</c>) goes to the tokenizer
-    /// whole, since it cuts those out first. A test compares both on awkward texts.
+    /// worker (<see cref="UsePieceCache"/>; without one, the tokenizer counts the text whole). A
+    /// text that may hold a special token (<c>&lt;|endoftext|&gt;</c>) goes to the tokenizer whole,
+    /// since it cuts those out first. A test compares both on awkward texts.
     /// </summary>
     public static int Count(ReadOnlySpan<char> text)
     {
