@@ -50,21 +50,21 @@ public sealed class ServiceTransaction : IAsyncDisposable
     public async Task PublishAsync<T>(T message, CancellationToken cancellationToken = default)
         where T : class
     {
-        await ExecuteAsync(
-            InsertOutbox,
-            new
-            {
-                MessageId = NewId.NextGuid(),
-                MessageType = OutboxMessageTypes.NameOf(typeof(T)),
-                Body = JsonSerializer.Serialize(message, OutboxMessageTypes.JsonOptions),
-                CreatedAt = DateTimeOffset.UtcNow,
-
-                // The relay publishes later from its own loop; this lets it continue this trace.
-                TraceParent = Activity.Current?.IdFormat == ActivityIdFormat.W3C ? Activity.Current.Id : null,
-            },
-            cancellationToken);
+        await ExecuteAsync(InsertOutbox, OutboxRow(message), cancellationToken);
         _hasOutgoing = true;
     }
+
+    /// <summary>The parameters of the outbox row that carries <paramref name="message"/>.</summary>
+    internal static OutboxRowParameters OutboxRow<T>(T message)
+        where T : class =>
+        new(
+            NewId.NextGuid(),
+            OutboxMessageTypes.NameOf(typeof(T)),
+            JsonSerializer.Serialize(message, OutboxMessageTypes.JsonOptions),
+            DateTimeOffset.UtcNow,
+
+            // The relay publishes later from its own loop; this lets it continue this trace.
+            Activity.Current?.IdFormat == ActivityIdFormat.W3C ? Activity.Current.Id : null);
 
     /// <summary>
     /// Records that <paramref name="consumer"/> handled message <paramref name="messageId"/>.
@@ -91,3 +91,6 @@ public sealed class ServiceTransaction : IAsyncDisposable
         await Connection.DisposeAsync();
     }
 }
+
+/// <summary>The columns of an outbox row, named as the statements that insert it name them.</summary>
+internal sealed record OutboxRowParameters(Guid MessageId, string MessageType, string Body, DateTimeOffset CreatedAt, string? TraceParent);
