@@ -1,13 +1,14 @@
 using System.Text.Json;
 using MassTransit;
 using SupportCopilot.Contracts;
+using SupportCopilot.Data;
 using SupportCopilot.Drafting.Database;
 using SupportCopilot.Hosting;
 
 namespace SupportCopilot.Drafting.Drafts;
 
 /// <summary>
-/// Drafts every ticket Intake accepted, once. One transaction holds the inbox record, the draft
+/// Drafts every ticket Intake accepted, once. One unit of work holds the inbox record, the draft
 /// and the outgoing <see cref="DraftReady"/> (outbox): a redelivered message, or a second message
 /// for a ticket that already has a draft, changes nothing and publishes nothing.
 /// </summary>
@@ -24,6 +25,8 @@ internal sealed partial class TicketReceivedConsumer(
                 @Signals, @PolicyVersion, @Insights, @ShadowVersion, @ShadowConfidence, @ShadowAutoSend)
         ON CONFLICT (ticket_id) DO NOTHING
         """;
+
+    private const string StoredDraft = "SELECT 1 FROM drafts WHERE draft_id = @DraftId";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -42,12 +45,6 @@ internal sealed partial class TicketReceivedConsumer(
         // Draft before the transaction: retrieval needs no locks, and a SQLite write lock should be short.
         var result = await pipeline.RunAsync(ticket, cancellationToken);
 
-        await using var transaction = await database.BeginAsync(cancellationToken);
-        if (!await transaction.TryConsumeAsync(messageId, ConsumerName, cancellationToken))
-        {
-            return null;
-        }
-
         var draft = new DraftReady(
             NewId.NextGuid(),
             ticket,
@@ -60,10 +57,12 @@ internal sealed partial class TicketReceivedConsumer(
             DateTimeOffset.UtcNow,
             result.Insights);
 
-        // The insert is the check: a ticket has one draft (unique ticket_id), and a second message for a
-        // ticket already drafted keeps only its inbox record. One round trip instead of a SELECT first.
-        var inserted = await transaction.ExecuteAsync(
+        // The insert is the check: a ticket has one draft (unique ticket_id), so a redelivered message,
+        // or a second one for a ticket already drafted, stores nothing and publishes nothing. With
+        // nothing to read first, inbox record, draft and message are one round trip.
+        var stored = await database.InsertAndPublishAsync(
             InsertDraft,
+            StoredDraft,
             new
             {
                 draft.DraftId,
@@ -84,15 +83,14 @@ internal sealed partial class TicketReceivedConsumer(
                 ShadowConfidence = result.Insights.Shadow?.Confidence,
                 ShadowAutoSend = result.Insights.Shadow?.WouldAutoSend,
             },
-            cancellationToken);
-        if (inserted == 0)
+            draft,
+            cancellationToken,
+            new ConsumedMessage(messageId, ConsumerName));
+        if (!stored)
         {
-            await transaction.CommitAsync(cancellationToken);
             return null;
         }
 
-        await transaction.PublishAsync(draft, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         if (draft.AutoSend)
         {
             metrics?.DraftAutoSent();
