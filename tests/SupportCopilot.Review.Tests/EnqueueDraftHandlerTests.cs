@@ -21,6 +21,8 @@ public sealed class EnqueueDraftHandlerTests
 
         Assert.True(queued);
         Assert.Equal(1L, await db.ScalarAsync<long>("SELECT COUNT(*) FROM review_items"));
+        Assert.Equal(2L, await db.ScalarAsync<long>("SELECT COUNT(*) FROM review_item_reasons"));
+        Assert.Equal(1L, await db.ScalarAsync<long>("SELECT COUNT(*) FROM inbox_messages"));
         var announced = Assert.Single(await db.OutboxAsync<DraftQueuedForReview>());
         Assert.Equal(new DraftQueuedForReview(draft.DraftId, draft.Ticket.TicketId, db.Time.GetUtcNow()), announced);
     }
