@@ -109,54 +109,42 @@ public abstract class ServiceDatabase
 
     /// <summary>
     /// Runs <paramref name="insert"/> and, only if it stored a row (<paramref name="storedCheck"/>
-    /// then finds one), queues <paramref name="message"/>: both or neither. With
-    /// <paramref name="consumed"/>, the inbox record of the message being handled goes with them.
-    /// On PostgreSQL the statements go in one batch, which the server runs as one implicit
-    /// transaction, so the unit of work is a single round trip instead of one per statement plus the
-    /// commit. Under load every round trip is another wait for a core, on the caller's side and on
-    /// the server's. For units of work that need nothing read first and whose insert is its own
-    /// duplicate check (a conflict it ignores); the others use <see cref="BeginAsync"/>.
+    /// then finds one), queues <paramref name="message"/>: both or neither. On PostgreSQL the
+    /// statements go in one batch, which the server runs as one implicit transaction, so the unit
+    /// of work is a single round trip instead of one per statement plus the commit. Under load
+    /// every round trip is another wait for a core, on the caller's side and on the server's. For
+    /// units of work that need nothing read first and whose insert is its own duplicate check (a
+    /// conflict it ignores); the others use <see cref="BeginAsync"/>. See ADR 29.
     /// </summary>
     /// <returns>False when the insert stored nothing (a conflict it was told to ignore).</returns>
+    public Task<bool> InsertAndPublishAsync<T>(
+        string insert, string storedCheck, object parameters, T message, CancellationToken cancellationToken = default)
+        where T : class =>
+        InsertAndPublishAsync(insert, storedCheck, parameters, message, consumed: null, cancellationToken);
+
+    /// <summary>
+    /// As the overload without <paramref name="consumed"/>, with the inbox record of the message
+    /// being handled in the same batch: a redelivery then stores and queues nothing.
+    /// </summary>
     public async Task<bool> InsertAndPublishAsync<T>(
-        string insert,
-        string storedCheck,
-        object parameters,
-        T message,
-        CancellationToken cancellationToken = default,
-        ConsumedMessage? consumed = null)
+        string insert, string storedCheck, object parameters, T message, ConsumedMessage? consumed, CancellationToken cancellationToken = default)
         where T : class
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(insert);
         ArgumentException.ThrowIfNullOrWhiteSpace(storedCheck);
-
-        // The outbox and inbox rows' parameters get names of their own: the caller's row may well have a Body.
-        var outbox = ServiceTransaction.OutboxRow(message);
         var all = new DynamicParameters(parameters);
-        all.Add("outbox_message_id", outbox.MessageId);
-        all.Add("outbox_message_type", outbox.MessageType);
-        all.Add("outbox_body", outbox.Body);
-        all.Add("outbox_created_at", outbox.CreatedAt);
-        all.Add("outbox_trace_parent", outbox.TraceParent);
+        all.AddDynamicParams(ServiceTransaction.OutboxRow(message));
         var inbox = string.Empty;
         if (consumed is not null)
         {
-            all.Add("inbox_message_id", consumed.MessageId);
-            all.Add("inbox_consumer", consumed.Consumer);
-            all.Add("inbox_consumed_at", DateTimeOffset.UtcNow);
-            inbox = """
-                INSERT INTO inbox_messages (message_id, consumer, consumed_at)
-                VALUES (@inbox_message_id, @inbox_consumer, @inbox_consumed_at)
-                ON CONFLICT (message_id, consumer) DO NOTHING;
-
-                """;
+            all.AddDynamicParams(ServiceTransaction.InboxRow(consumed.MessageId, consumed.Consumer));
+            inbox = ServiceTransaction.InsertInbox + ";\n";
         }
 
         var sql = $"""
             {inbox}{insert};
-            INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
-            SELECT @outbox_message_id, @outbox_message_type, @outbox_body, @outbox_created_at, @outbox_trace_parent
-            WHERE EXISTS ({storedCheck})
+            {ServiceTransaction.InsertOutboxColumns}
+            SELECT {ServiceTransaction.OutboxValues} WHERE EXISTS ({storedCheck})
             """;
 
         await using var connection = await OpenAsync(cancellationToken);

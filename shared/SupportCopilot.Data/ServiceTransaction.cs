@@ -12,16 +12,19 @@ namespace SupportCopilot.Data;
 /// </summary>
 public sealed class ServiceTransaction : IAsyncDisposable
 {
-    private const string InsertOutbox = """
-        INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)
-        VALUES (@MessageId, @MessageType, @Body, @CreatedAt, @TraceParent)
-        """;
+    // The outbox and inbox rows' parameters are named apart from the columns of a row stored in the
+    // same batch (ServiceDatabase.InsertAndPublishAsync), which may well have a Body of its own.
+    internal const string InsertOutboxColumns = "INSERT INTO outbox_messages (message_id, message_type, body, created_at, trace_parent)";
 
-    private const string InsertInbox = """
+    internal const string OutboxValues = "@OutboxMessageId, @OutboxMessageType, @OutboxBody, @OutboxCreatedAt, @OutboxTraceParent";
+
+    internal const string InsertInbox = """
         INSERT INTO inbox_messages (message_id, consumer, consumed_at)
-        VALUES (@MessageId, @Consumer, @ConsumedAt)
+        VALUES (@InboxMessageId, @InboxConsumer, @InboxConsumedAt)
         ON CONFLICT (message_id, consumer) DO NOTHING
         """;
+
+    private const string InsertOutbox = $"{InsertOutboxColumns} VALUES ({OutboxValues})";
 
     private readonly OutboxSignal _signal;
     private bool _hasOutgoing;
@@ -66,6 +69,10 @@ public sealed class ServiceTransaction : IAsyncDisposable
             // The relay publishes later from its own loop; this lets it continue this trace.
             Activity.Current?.IdFormat == ActivityIdFormat.W3C ? Activity.Current.Id : null);
 
+    /// <summary>The parameters of the inbox record that <paramref name="consumer"/> handled <paramref name="messageId"/>.</summary>
+    internal static object InboxRow(Guid messageId, string consumer) =>
+        new { InboxMessageId = messageId, InboxConsumer = consumer, InboxConsumedAt = DateTimeOffset.UtcNow };
+
     /// <summary>
     /// Records that <paramref name="consumer"/> handled message <paramref name="messageId"/>.
     /// False when it already had: the caller then does nothing, which makes redelivery harmless.
@@ -73,7 +80,7 @@ public sealed class ServiceTransaction : IAsyncDisposable
     public async Task<bool> TryConsumeAsync(Guid messageId, string consumer, CancellationToken cancellationToken = default) =>
         await ExecuteAsync(
             InsertInbox,
-            new { MessageId = messageId, Consumer = consumer, ConsumedAt = DateTimeOffset.UtcNow },
+            InboxRow(messageId, consumer),
             cancellationToken) == 1;
 
     public async Task CommitAsync(CancellationToken cancellationToken = default)
@@ -92,5 +99,5 @@ public sealed class ServiceTransaction : IAsyncDisposable
     }
 }
 
-/// <summary>The columns of an outbox row, named as the statements that insert it name them.</summary>
-internal sealed record OutboxRowParameters(Guid MessageId, string MessageType, string Body, DateTimeOffset CreatedAt, string? TraceParent);
+/// <summary>The parameters of an outbox row, as <see cref="ServiceTransaction.OutboxValues"/> names them.</summary>
+internal sealed record OutboxRowParameters(Guid OutboxMessageId, string OutboxMessageType, string OutboxBody, DateTimeOffset OutboxCreatedAt, string? OutboxTraceParent);

@@ -80,11 +80,11 @@ public sealed class InsertAndPublishTests
         var otherItem = Guid.CreateVersion7();
 
         var stored = await database.InsertAndPublishAsync(
-            InsertItem, StoredItem, new { ItemId = first, ItemKey = "k", Body = "b" }, Message(first), TestContext.Current.CancellationToken, handled);
+            InsertItem, StoredItem, new { ItemId = first, ItemKey = "k", Body = "b" }, Message(first), handled, TestContext.Current.CancellationToken);
         var storedOnRedelivery = await database.InsertAndPublishAsync(
-            InsertItem, StoredItem, new { ItemId = redelivered, ItemKey = "k", Body = "b" }, Message(redelivered), TestContext.Current.CancellationToken, handled);
+            InsertItem, StoredItem, new { ItemId = redelivered, ItemKey = "k", Body = "b" }, Message(redelivered), handled, TestContext.Current.CancellationToken);
         var storedForOtherMessage = await database.InsertAndPublishAsync(
-            InsertItem, StoredItem, new { ItemId = otherItem, ItemKey = "k", Body = "b" }, Message(otherItem), TestContext.Current.CancellationToken, other);
+            InsertItem, StoredItem, new { ItemId = otherItem, ItemKey = "k", Body = "b" }, Message(otherItem), other, TestContext.Current.CancellationToken);
 
         Assert.True(stored);
         Assert.False(storedOnRedelivery);

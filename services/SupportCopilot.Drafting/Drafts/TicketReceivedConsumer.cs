@@ -84,8 +84,8 @@ internal sealed partial class TicketReceivedConsumer(
                 ShadowAutoSend = result.Insights.Shadow?.WouldAutoSend,
             },
             draft,
-            cancellationToken,
-            new ConsumedMessage(messageId, ConsumerName));
+            new ConsumedMessage(messageId, ConsumerName),
+            cancellationToken);
         if (!stored)
         {
             return null;
