@@ -13,7 +13,7 @@ public static partial class ServiceDatabaseRegistration
     /// <summary>
     /// Registers a service's database: settings (validated at start), migrations applied at
     /// start unless <c>Database:MigrateOnStart</c> is false (before the bus consumes), the schema
-    /// gate, the outbox relay and a readiness check.
+    /// gate, the outbox relay, the retention of sent outbox rows and inbox records, and a readiness check.
     /// </summary>
     public static IServiceCollection AddServiceDatabase<TDatabase>(
         this IServiceCollection services,
@@ -25,6 +25,9 @@ public static partial class ServiceDatabaseRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseSettings>, DatabaseSettingsValidator>());
         services.AddOptions<OutboxRelaySettings>().Bind(configuration.GetSection(OutboxRelaySettings.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxRelaySettings>, OutboxRelaySettingsValidator>());
+        services.AddOptions<MessageRetentionSettings>().Bind(configuration.GetSection(MessageRetentionSettings.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageRetentionSettings>, MessageRetentionSettingsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TDatabase>(sp, sp.GetRequiredService<IOptions<DatabaseSettings>>().Value));
         services.AddSingleton(sp => new SchemaGate<TDatabase>(sp.GetRequiredService<TDatabase>(), migrations));
         services.AddSingleton<ISchemaGate>(sp => sp.GetRequiredService<SchemaGate<TDatabase>>());
@@ -35,6 +38,7 @@ public static partial class ServiceDatabaseRegistration
             sp.GetRequiredService<IOptions<DatabaseSettings>>().Value,
             sp.GetRequiredService<ILogger<DatabaseMigrationService<TDatabase>>>()));
         services.AddHostedService<OutboxRelay<TDatabase>>();
+        services.AddHostedService<MessageRetention<TDatabase>>();
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             typeof(TDatabase).Name,
             sp => new DatabaseHealthCheck(sp.GetRequiredService<TDatabase>(), sp.GetRequiredService<SchemaGate<TDatabase>>()),
