@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -56,7 +57,7 @@ internal sealed partial class WebhookGate(
             return (null, TooLarge(maxRequestBytes));
         }
 
-        var body = await ReadAtMostAsync(request.Body, maxRequestBytes, cancellationToken);
+        var body = await ReadAtMostAsync(request, maxRequestBytes, cancellationToken);
         if (body is null)
         {
             return (null, TooLarge(maxRequestBytes));
@@ -107,19 +108,39 @@ internal sealed partial class WebhookGate(
         && !http.Request.Headers.ContainsKey("X-Forwarded-For")
         && !http.Request.Headers.ContainsKey("Forwarded");
 
-    private static async Task<byte[]?> ReadAtMostAsync(Stream body, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The body, or null past <paramref name="maxBytes"/>. A body with a declared length (what
+    /// helpdesks send; the caller refused one declared too large) is read into one array of that
+    /// size: growing a buffer through a scratch chunk cost some 20 KB of garbage per webhook, and
+    /// at hundreds of webhooks a second the collections it caused showed in the accept latency.
+    /// </summary>
+    private static async Task<byte[]?> ReadAtMostAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (request.ContentLength is { } declared)
         {
-            if (buffer.Length + read > maxBytes)
-            {
-                return null;
-            }
+            var exact = new byte[declared];
+            await request.Body.ReadExactlyAsync(exact, cancellationToken);
+            return exact;
+        }
 
-            buffer.Write(chunk, 0, read);
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > maxBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();

@@ -312,6 +312,34 @@ public sealed class ConnectorWebhookTests
         await AssertRefusedAsync(host, response, HttpStatusCode.RequestEntityTooLarge);
     }
 
+    [Theory]
+    [InlineData("generic")]
+    [InlineData("zendesk")]
+    public async Task A_signed_body_sent_without_a_declared_length_is_read_whole_and_stored(string connector)
+    {
+        var helpdesk = Helpdesk.Named(connector);
+        await using var host = await Helpdesk.StartAsync();
+        using var request = await WithoutDeclaredLengthAsync(helpdesk.Request(BodyOf(helpdesk)));
+
+        using var response = await host.Unsigned.SendAsync(request, Token);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, await host.ScalarAsync<int>("SELECT COUNT(*) FROM tickets"));
+    }
+
+    [Fact]
+    public async Task A_body_over_the_size_limit_sent_without_a_declared_length_is_refused_with_413()
+    {
+        var helpdesk = Helpdesk.Named("generic");
+        await using var host = await Helpdesk.StartAsync();
+        var body = Encoding.UTF8.GetBytes("{\"pad\":\"" + new string('x', 600 * 1024) + "\"}");
+        using var request = await WithoutDeclaredLengthAsync(helpdesk.Request(body));
+
+        using var response = await host.Unsigned.SendAsync(request, Token);
+
+        await AssertRefusedAsync(host, response, HttpStatusCode.RequestEntityTooLarge);
+    }
+
     [Fact]
     public async Task A_long_message_is_cut_to_64_KiB_rather_than_refused()
     {
@@ -411,6 +439,17 @@ public sealed class ConnectorWebhookTests
         return problem;
     }
 
+    /// <summary>The same request sent in chunks, with no Content-Length, as some proxies forward a body.</summary>
+    private static async Task<HttpRequestMessage> WithoutDeclaredLengthAsync(HttpRequestMessage request)
+    {
+        var declared = request.Content!;
+        var content = new UndeclaredLengthContent(await declared.ReadAsByteArrayAsync(Token));
+        content.Headers.ContentType = declared.Headers.ContentType;
+        request.Content = content;
+        declared.Dispose();
+        return request;
+    }
+
     private static byte[] BodyOf(Helpdesk helpdesk) =>
         helpdesk.Connector == "generic"
             ? JsonSerializer.SerializeToUtf8Bytes(Tickets.Valid(), new JsonSerializerOptions(JsonSerializerDefaults.Web))
@@ -477,5 +516,16 @@ public sealed class ConnectorWebhookTests
         }
 
         return null;
+    }
+
+    private sealed class UndeclaredLengthContent(byte[] body) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(body).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 }
