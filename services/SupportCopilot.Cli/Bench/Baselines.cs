@@ -105,6 +105,49 @@ internal static partial class Baselines
         }
     }
 
+    /// <summary>
+    /// Waits (up to <paramref name="patience"/>) until the machine's CPUs are at least
+    /// <paramref name="idleEnough"/> idle over a second, so that a baseline is not measured while
+    /// the system under test is still working off the run (an outbox relay publishing its backlog
+    /// measured as a pgbench baseline two-thirds of a quiet one). Returns the idle share of the
+    /// last second sampled and how long it waited; null where /proc/stat is not there to read.
+    /// </summary>
+    public static async Task<(double Idle, TimeSpan Waited)?> WaitForQuietAsync(double idleEnough, TimeSpan patience, CancellationToken cancellationToken)
+    {
+        if (ReadCpuTimes() is not { } before)
+        {
+            return null;
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            var after = ReadCpuTimes()!.Value;
+            var total = after.Total - before.Total;
+            var idle = total == 0 ? 1 : (double)(after.Idle - before.Idle) / total;
+            if (idle >= idleEnough || clock.Elapsed >= patience)
+            {
+                return (idle, clock.Elapsed);
+            }
+
+            before = after;
+        }
+    }
+
+    /// <summary>All CPUs' jiffies since boot from /proc/stat's first line: total, and idle plus I/O wait.</summary>
+    private static (long Total, long Idle)? ReadCpuTimes()
+    {
+        if (!File.Exists("/proc/stat"))
+        {
+            return null;
+        }
+
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        return (fields.Take(8).Sum(), fields[3] + fields[4]);
+    }
+
     private static string PgbenchPath()
     {
         foreach (var candidate in new[] { "/usr/lib/postgresql/15/bin/pgbench" }

@@ -106,6 +106,13 @@ internal static class LoadCommand
         await output.WriteLineAsync(report.Describe());
 
         var baselines = new Dictionary<string, double>();
+        if ((postgres is not null || rabbitmq is not null)
+            && await Baselines.WaitForQuietAsync(idleEnough: 0.8, patience: TimeSpan.FromSeconds(60), cancellationToken) is var (idle, waited))
+        {
+            baselines["cpu_idle_before_baselines"] = idle;
+            await output.WriteLineAsync(string.Create(c, $"baselines: CPUs {idle:P0} idle after waiting {waited.TotalSeconds:0} s for the run's work to settle"));
+        }
+
         if (postgres is not null)
         {
             var tps = await Baselines.PgbenchInsertsPerSecondAsync(postgres, options.Connections, TimeSpan.FromSeconds(10), cancellationToken);
@@ -128,7 +135,11 @@ internal static class LoadCommand
                 Path.Combine(outputFolder, "report.json"),
                 JsonSerializer.Serialize(new { options.Rate, Seconds = options.Duration.TotalSeconds, options.Connections, Report = report with { Timeline = [] }, Baselines = baselines }, new JsonSerializerOptions { WriteIndented = true }),
                 cancellationToken);
-            await output.WriteLineAsync($"Wrote {outputFolder}/report.json and latency.png");
+            await File.WriteAllLinesAsync(
+                Path.Combine(outputFolder, "timeline.csv"),
+                report.Timeline.Select(p => string.Create(c, $"{p.At:0.000},{p.AcceptMs:0.00},{p.EndToEndMs:0.0}")).Prepend("due_s,accept_ms,end_to_end_ms"),
+                cancellationToken);
+            await output.WriteLineAsync($"Wrote {outputFolder}/report.json, latency.png and timeline.csv (one line per webhook)");
         }
 
         return report.Passed ? 0 : 1;
