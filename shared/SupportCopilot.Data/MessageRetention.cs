@@ -21,7 +21,7 @@ public sealed class MessageRetentionSettings
     /// <summary>How often the old rows are deleted.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Rows one DELETE removes, so that a large backlog never holds locks or grows the WAL in one go.</summary>
+    /// <summary>Outbox rows one DELETE removes, so that a large backlog never holds locks or grows the WAL in one go.</summary>
     public int BatchSize { get; set; } = 5_000;
 }
 
@@ -71,16 +71,18 @@ public sealed partial class MessageRetention<TDatabase>(
     ILogger<MessageRetention<TDatabase>> logger) : BackgroundService
     where TDatabase : ServiceDatabase
 {
-    // Oldest first by primary key, so each batch reads only the rows it deletes.
+    // Oldest first by primary key, each batch starting after the last one's highest id: a batch
+    // reads only the rows it deletes, never the ones the batches before it just deleted.
     private const string PurgeSentOutbox = """
         DELETE FROM outbox_messages WHERE id IN (
-            SELECT id FROM outbox_messages WHERE sent_at < @Cutoff ORDER BY id LIMIT @Limit)
+            SELECT id FROM outbox_messages WHERE id > @After AND sent_at < @Cutoff ORDER BY id LIMIT @Limit)
+        RETURNING id
         """;
 
-    private const string PurgeInbox = """
-        DELETE FROM inbox_messages WHERE (message_id, consumer) IN (
-            SELECT message_id, consumer FROM inbox_messages WHERE consumed_at < @Cutoff LIMIT @Limit)
-        """;
+    // One statement: inbox records have no index by age (one would cost every consumed message),
+    // and batches would each scan the table again past the rows the earlier ones deleted, which
+    // on PostgreSQL stay in the table until vacuumed: quadratic for a large backlog.
+    private const string PurgeInbox = "DELETE FROM inbox_messages WHERE consumed_at < @Cutoff";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -108,26 +110,31 @@ public sealed partial class MessageRetention<TDatabase>(
         }
     }
 
-    /// <summary>Deletes, batch by batch, every row past its retention as of <paramref name="now"/>.</summary>
+    /// <summary>Deletes every row past its retention as of <paramref name="now"/>.</summary>
     public async Task<PurgedMessages> PurgeAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var outbox = await DeleteInBatchesAsync(PurgeSentOutbox, now - settings.Value.SentOutboxMessages, cancellationToken);
-        var inbox = await DeleteInBatchesAsync(PurgeInbox, now - settings.Value.InboxRecords, cancellationToken);
+        var outbox = await PurgeSentOutboxAsync(now - settings.Value.SentOutboxMessages, cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var inbox = await connection.ExecuteAsync(new CommandDefinition(
+            PurgeInbox, new { Cutoff = now - settings.Value.InboxRecords }, cancellationToken: cancellationToken));
         return new PurgedMessages(outbox, inbox);
     }
 
-    private async Task<long> DeleteInBatchesAsync(string sql, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    private async Task<long> PurgeSentOutboxAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         var limit = settings.Value.BatchSize;
         long total = 0;
-        int deleted;
+        long after = 0;
+        List<long> deleted;
         do
         {
             await using var connection = await database.OpenAsync(cancellationToken);
-            deleted = await connection.ExecuteAsync(new CommandDefinition(sql, new { Cutoff = cutoff, Limit = limit }, cancellationToken: cancellationToken));
-            total += deleted;
+            deleted = (await connection.QueryAsync<long>(new CommandDefinition(
+                PurgeSentOutbox, new { After = after, Cutoff = cutoff, Limit = limit }, cancellationToken: cancellationToken))).AsList();
+            total += deleted.Count;
+            after = deleted.Count > 0 ? deleted.Max() : after;
         }
-        while (deleted >= limit);
+        while (deleted.Count >= limit);
 
         return total;
     }
