@@ -27,22 +27,32 @@ internal static class TelemetryRegistration
         builder.Services.AddMetrics();
         builder.Services.TryAddSingleton<SupportCopilotMetrics>();
         var name = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : serviceName;
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(name))
-            .WithTracing(tracing => tracing
-                .AddSource(MassTransitName)
-                .AddSource(OutboxTelemetry.SourceName)
-                .AddAspNetCoreInstrumentation(aspNetCore =>
-                    aspNetCore.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddSource(MassTransitName)
+                    .AddSource(OutboxTelemetry.SourceName)
+                    .AddAspNetCoreInstrumentation(aspNetCore =>
+                        aspNetCore.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql();
+                if (!exporting)
+                {
+                    // Spans nobody exports are not recorded, only their trace context, which still
+                    // travels in message headers and outbox rows: log lines keep one trace id per ticket.
+                    tracing.SetSampler(new AlwaysOffSampler());
+                }
+            })
             .WithMetrics(metrics => metrics
                 .AddMeter(SupportCopilotMetrics.MeterName)
                 .AddMeter(MassTransitName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddNpgsqlInstrumentation());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
         {
             telemetry.UseOtlpExporter();
         }

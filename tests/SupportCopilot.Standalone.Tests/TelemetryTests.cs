@@ -29,20 +29,11 @@ public sealed class TelemetryTests
     public async Task The_webhook_request_and_Intakes_handling_of_the_draft_share_one_trace()
     {
         var activities = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = _ => true,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = Listen(ActivitySamplingResult.AllDataAndRecorded, activities);
         await using var host = await AllServicesHost.StartAsync();
 
         // The test's own request, told apart by its trace from anything a test running alongside posts.
-        using var response = await host.Http.PostAsJsonAsync("/api/webhooks/generic", Ticket("TR-1"), Token);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var ticketId = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("ticketId").GetGuid();
-        await host.Consumed.WaitForAsync<DraftQueuedForReview>(1);
+        var ticketId = await PostAndAwaitReviewAsync(host, "TR-1");
 
         var webhook = Assert.Single(activities, a => a.Kind == ActivityKind.Server
             && a.DisplayName.Contains("/api/webhooks/generic", StringComparison.Ordinal)
@@ -55,6 +46,28 @@ public sealed class TelemetryTests
         Assert.Contains(consumed, a => a.DisplayName.Contains("drafting-ticket-received", StringComparison.Ordinal));
         Assert.Contains(consumed, a => a.DisplayName.Contains("review-draft-ready", StringComparison.Ordinal));
         Assert.All(consumed, consume => Assert.Equal(webhook.TraceId, consume.TraceId));
+    }
+
+    [Fact]
+    public async Task Without_an_exporter_no_span_is_recorded_yet_the_draft_is_handled_in_the_webhooks_trace()
+    {
+        // A listener that asks for no more than the trace context: what the services' own tracer
+        // asks for when nothing exports. Whatever it sees recorded, the services recorded.
+        var activities = new ConcurrentQueue<Activity>();
+        using var listener = Listen(ActivitySamplingResult.PropagationData, activities);
+        await using var host = await AllServicesHost.StartAsync();
+
+        var ticketId = await PostAndAwaitReviewAsync(host, "TR-3");
+
+        var webhook = Assert.Single(activities, a => a.Kind == ActivityKind.Server
+            && Equals(a.GetTagItem("supportcopilot.ticket_id"), ticketId.ToString()));
+        var consumed = await Eventually.MatchesAsync(
+            () => Task.FromResult(activities.Where(a => a.Source.Name == "MassTransit" && a.Kind == ActivityKind.Consumer
+                && Equals(a.GetTagItem("supportcopilot.ticket_id"), ticketId.ToString())).ToList()),
+            found => found.Count >= 3,
+            what: "the consume spans of Drafting, Review and Intake");
+        Assert.All(consumed, consume => Assert.Equal(webhook.TraceId, consume.TraceId));
+        Assert.DoesNotContain(activities, a => a.Recorded);
     }
 
     [Fact]
@@ -81,5 +94,26 @@ public sealed class TelemetryTests
         // One decision, one review latency: the time between queueing and approving.
         Assert.Equal(1, metrics.Count("supportcopilot.review.latency"));
         Assert.Equal(1, metrics.Total("supportcopilot.replies.delivered"));
+    }
+
+    private static ActivityListener Listen(ActivitySamplingResult asking, ConcurrentQueue<Activity> stopped)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => asking,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
+    private static async Task<Guid> PostAndAwaitReviewAsync(AllServicesHost host, string externalId)
+    {
+        using var response = await host.Http.PostAsJsonAsync("/api/webhooks/generic", Ticket(externalId), Token);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var ticketId = (await response.Content.ReadFromJsonAsync<JsonElement>(Token)).GetProperty("ticketId").GetGuid();
+        await host.Consumed.WaitForAsync<DraftQueuedForReview>(1);
+        return ticketId;
     }
 }
