@@ -111,8 +111,8 @@ internal sealed partial class WebhookGate(
     /// <summary>
     /// The body, or null past <paramref name="maxBytes"/>. A body with a declared length (what
     /// helpdesks send; the caller refused one declared too large) is read into one array of that
-    /// size: growing a buffer through a scratch chunk cost some 20 KB of garbage per webhook, and
-    /// at hundreds of webhooks a second the collections it caused showed in the accept latency.
+    /// size: growing a buffer through a scratch chunk cost some 20 KB of garbage per webhook, about
+    /// a sixth of what Intake allocated per ticket under load (docs/benchmarks.md).
     /// </summary>
     private static async Task<byte[]?> ReadAtMostAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
