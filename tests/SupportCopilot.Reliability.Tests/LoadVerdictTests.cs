@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using SupportCopilot.Cli.Bench;
 using Xunit;
 
@@ -71,6 +72,23 @@ public sealed class LoadVerdictTests
 
         Assert.Empty(helpdesk.Deliveries);
         Assert.Equal(2, helpdesk.Refused);
+    }
+
+    [Fact]
+    public async Task A_run_that_did_not_follow_its_tickets_still_writes_its_report_with_no_end_to_end_figures()
+    {
+        // --patience 0 (Intake alone) accepts tickets and never sees one reach a final state.
+        await using var helpdesk = await HelpdeskSink.StartAsync();
+        var report = LoadReport.From(Options, [Sent(0, "received"), Sent(1, "received")], helpdesk, TimeSpan.FromSeconds(1), DateTimeOffset.UtcNow);
+
+        using var json = JsonDocument.Parse(LoadCommand.ReportJson(Options, report, new Dictionary<string, double> { ["pgbench_one_insert_tps"] = 20_000 }));
+
+        var written = json.RootElement.GetProperty("Report");
+        Assert.Equal(2, written.GetProperty("Accept").GetProperty("Count").GetInt32());
+        Assert.Equal(5, written.GetProperty("Accept").GetProperty("P99").GetDouble());
+        Assert.Equal(0, written.GetProperty("EndToEnd").GetProperty("Count").GetInt32());
+        Assert.Equal(JsonValueKind.Null, written.GetProperty("EndToEnd").GetProperty("P99").ValueKind);
+        Assert.Equal(20_000, json.RootElement.GetProperty("Baselines").GetProperty("pgbench_one_insert_tps").GetDouble());
     }
 
     private static SentTicket Sent(int index, string status) =>

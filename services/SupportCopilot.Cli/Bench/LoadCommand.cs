@@ -133,7 +133,7 @@ internal static class LoadCommand
             LatencyPlot.Save(Path.Combine(outputFolder, "latency.png"), $"{options.Rate}/s for {options.Duration.TotalSeconds} s", report, []);
             await File.WriteAllTextAsync(
                 Path.Combine(outputFolder, "report.json"),
-                JsonSerializer.Serialize(new { options.Rate, Seconds = options.Duration.TotalSeconds, options.Connections, Report = report with { Timeline = [] }, Baselines = baselines }, new JsonSerializerOptions { WriteIndented = true }),
+                ReportJson(options, report, baselines),
                 cancellationToken);
             await File.WriteAllLinesAsync(
                 Path.Combine(outputFolder, "timeline.csv"),
@@ -144,4 +144,10 @@ internal static class LoadCommand
 
         return report.Passed ? 0 : 1;
     }
+
+    /// <summary>report.json: the figures and verdict of a run, without its per-webhook timeline (that is timeline.csv).</summary>
+    internal static string ReportJson(LoadOptions options, LoadReport report, IReadOnlyDictionary<string, double> baselines) =>
+        JsonSerializer.Serialize(
+            new { options.Rate, Seconds = options.Duration.TotalSeconds, options.Connections, Report = report with { Timeline = [] }, Baselines = baselines },
+            new JsonSerializerOptions { WriteIndented = true });
 }

@@ -3,14 +3,14 @@ using System.Text;
 
 namespace SupportCopilot.Cli.Bench;
 
-/// <summary>Latency figures in milliseconds.</summary>
-internal sealed record Percentiles(int Count, double P50, double P99, double Max)
+/// <summary>Latency figures in milliseconds; null when there was nothing to measure (JSON has no NaN).</summary>
+internal sealed record Percentiles(int Count, double? P50, double? P99, double? Max)
 {
     public static Percentiles Of(IEnumerable<TimeSpan> values)
     {
         var sorted = values.Select(v => v.TotalMilliseconds).Order().ToArray();
         return sorted.Length == 0
-            ? new Percentiles(0, double.NaN, double.NaN, double.NaN)
+            ? new Percentiles(0, null, null, null)
             : new Percentiles(sorted.Length, At(sorted, 0.50), At(sorted, 0.99), sorted[^1]);
     }
 
