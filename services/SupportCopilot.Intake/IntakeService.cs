@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using SupportCopilot.Data;
 using SupportCopilot.Hosting;
 using SupportCopilot.Hosting.Authentication;
@@ -37,6 +38,9 @@ public static class IntakeService
         services.AddSingleton<IntercomNotificationValidator>();
         services.AddSingleton<HelpScoutConversationValidator>();
         services.AddSingleton<ChatwootTicketDraftValidator>();
+        services.AddOptions<TicketBatchSettings>().BindConfiguration(TicketBatchSettings.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TicketBatchSettings>, TicketBatchSettingsValidator>();
+        services.AddSingleton<TicketBatchWriter>();
         services.AddSingleton<TicketAcceptor>();
         services.AddReplyDelivery(builder.Configuration);
         return builder;

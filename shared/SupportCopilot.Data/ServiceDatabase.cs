@@ -173,6 +173,54 @@ public abstract class ServiceDatabase
         return true;
     }
 
+    /// <summary>
+    /// Stores many rows and queues the message of each row it stored, all in one statement: one
+    /// round trip and one commit for rows that arrived together (group commit), where
+    /// <see cref="InsertAndPublishAsync{T}(string, string, object, T, CancellationToken)"/> costs
+    /// one each. <paramref name="insertReturningKeys"/> is an <c>INSERT … RETURNING</c> whose one
+    /// column, named <c>key</c>, is the key of each row it stored; a row it skips (a conflict it
+    /// ignores) gets no message. PostgreSQL only: SQLite has no data-modifying <c>WITH</c>. See ADR 32.
+    /// </summary>
+    /// <returns>The keys of the rows stored.</returns>
+    public async Task<IReadOnlySet<Guid>> InsertManyAndPublishAsync(
+        string insertReturningKeys, object parameters, IReadOnlyList<KeyedMessage> messages, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(insertReturningKeys);
+        ArgumentNullException.ThrowIfNull(messages);
+        if (!IsPostgres)
+        {
+            throw new NotSupportedException("Storing many rows in one statement needs PostgreSQL; with SQLite store them one by one.");
+        }
+
+        var all = new DynamicParameters(parameters);
+        all.Add("OutboxKeys", messages.Select(m => m.Key).ToArray());
+        all.Add("OutboxMessageIds", messages.Select(m => m.Row.OutboxMessageId).ToArray());
+        all.Add("OutboxMessageTypes", messages.Select(m => m.Row.OutboxMessageType).ToArray());
+        all.Add("OutboxBodies", messages.Select(m => m.Row.OutboxBody).ToArray());
+        all.Add("OutboxCreatedAts", messages.Select(m => m.Row.OutboxCreatedAt.ToUniversalTime()).ToArray());
+        all.Add("OutboxTraceParents", messages.Select(m => m.Row.OutboxTraceParent).ToArray());
+        var sql = $"""
+            WITH stored AS ({insertReturningKeys}),
+            queued AS (
+                {ServiceTransaction.InsertOutboxColumns}
+                SELECT o.message_id, o.message_type, o.body, o.created_at, o.trace_parent
+                FROM unnest(@OutboxKeys, @OutboxMessageIds, @OutboxMessageTypes, @OutboxBodies, @OutboxCreatedAts, @OutboxTraceParents)
+                     WITH ORDINALITY AS o (key, message_id, message_type, body, created_at, trace_parent, n)
+                WHERE o.key IN (SELECT key FROM stored)
+                ORDER BY o.n)
+            SELECT key FROM stored
+            """;
+
+        await using var connection = await OpenAsync(cancellationToken);
+        var stored = (await connection.QueryAsync<Guid>(new CommandDefinition(sql, all, cancellationToken: cancellationToken))).ToHashSet();
+        if (stored.Count > 0)
+        {
+            OutboxSignal.Notify();
+        }
+
+        return stored;
+    }
+
     /// <summary>Wakes this service's outbox relay when a transaction with messages commits.</summary>
     public OutboxSignal OutboxSignal { get; } = new();
 
@@ -182,6 +230,26 @@ public abstract class ServiceDatabase
         Directory.CreateDirectory(full);
         return full;
     }
+}
+
+/// <summary>
+/// A message for <see cref="ServiceDatabase.InsertManyAndPublishAsync"/>, queued only if the row
+/// with <see cref="Key"/> is stored. Make it where the row is made: it carries that caller's trace.
+/// </summary>
+public sealed class KeyedMessage
+{
+    private KeyedMessage(Guid key, OutboxRowParameters row)
+    {
+        Key = key;
+        Row = row;
+    }
+
+    public Guid Key { get; }
+
+    internal OutboxRowParameters Row { get; }
+
+    public static KeyedMessage For<T>(Guid key, T message)
+        where T : class => new(key, ServiceTransaction.OutboxRow(message));
 }
 
 /// <summary>The message a unit of work handles, recorded in the inbox so that a redelivery is recognised.</summary>

@@ -18,6 +18,7 @@ public sealed class SupportCopilotMetrics
     private readonly Histogram<double> _reviewLatency;
     private readonly Counter<long> _repliesDelivered;
     private readonly Counter<long> _deliveryFailures;
+    private readonly Histogram<long> _ticketBatchSize;
 
     public SupportCopilotMetrics(IMeterFactory meterFactory)
     {
@@ -35,7 +36,11 @@ public sealed class SupportCopilotMetrics
             "supportcopilot.replies.delivered", "{reply}", "Replies the helpdesk accepted, by origin (auto or agent).");
         _deliveryFailures = _meter.CreateCounter<long>(
             "supportcopilot.replies.delivery_failures", "{attempt}", "Reply posts the helpdesk refused or that failed; each is retried.");
+        _ticketBatchSize = _meter.CreateHistogram<long>(
+            "supportcopilot.tickets.batch_size", "{ticket}", "Webhook tickets stored by one statement (PostgreSQL); above 1 when webhooks arrive faster than one is stored.");
     }
+
+    public void TicketBatchStored(int tickets) => _ticketBatchSize.Record(tickets);
 
     public void TicketReceived(string connector) => _ticketsReceived.Add(1, new KeyValuePair<string, object?>("connector", connector));
 

@@ -23,13 +23,29 @@ internal sealed record IncomingTicket(
 
 internal sealed record AcceptedTicket(Guid TicketId, bool IsNew);
 
+/// <summary>The columns of a new row in <c>tickets</c>, named as the accept statements name their parameters.</summary>
+internal sealed record TicketRow(
+    Guid TicketId,
+    string Connector,
+    string ExternalId,
+    string Subject,
+    string Body,
+    string CustomerEmail,
+    string CustomerName,
+    string Language,
+    DateTimeOffset ReceivedAt,
+    string? ReplyAddress)
+{
+    public string Status => TicketStatus.Received;
+}
+
 /// <summary>
 /// Stores a ticket and queues <see cref="TicketReceived"/> in one transaction. A ticket a helpdesk
 /// sends again (same connector and external id) gets the first one's id back and nothing else
 /// happens: webhooks are retried by helpdesks, and a retry must not draft twice.
 /// </summary>
 internal sealed partial class TicketAcceptor(
-    IntakeDatabase database, TimeProvider clock, SupportCopilotMetrics metrics, ILogger<TicketAcceptor> logger)
+    IntakeDatabase database, TicketBatchWriter batches, TimeProvider clock, SupportCopilotMetrics metrics, ILogger<TicketAcceptor> logger)
 {
     private const string InsertTicket = """
         INSERT INTO tickets (ticket_id, connector, external_id, subject, body, customer_email, customer_name,
@@ -100,13 +116,19 @@ internal sealed partial class TicketAcceptor(
     }
 
     /// <summary>
-    /// Without a delivery id there is nothing to read first, so the ticket and its message are one
-    /// batch (see <see cref="ServiceDatabase.InsertAndPublishAsync"/>): this is the path every
-    /// webhook of a busy helpdesk takes, and its latency is what the helpdesk waits for.
+    /// Without a delivery id there is nothing to read first, so the ticket and its message are
+    /// written without a transaction of their own: on PostgreSQL together with the tickets of the
+    /// webhooks that came at the same time (<see cref="TicketBatchWriter"/>), on SQLite as one
+    /// batch (<see cref="ServiceDatabase.InsertAndPublishAsync"/>). This is the path every webhook
+    /// of a busy helpdesk takes, and its latency is what the helpdesk waits for.
     /// </summary>
     private async Task<AcceptedTicket> AcceptInOneRoundTripAsync(IncomingTicket incoming, TicketContent ticket, CancellationToken cancellationToken)
     {
-        if (await database.InsertAndPublishAsync(InsertTicket, StoredTicket, TicketRow(ticket, incoming), new TicketReceived(ticket), cancellationToken))
+        var row = TicketRow(ticket, incoming);
+        var stored = database.IsPostgres
+            ? await batches.StoreAsync(row, new TicketReceived(ticket)).WaitAsync(cancellationToken)
+            : await database.InsertAndPublishAsync(InsertTicket, StoredTicket, row, new TicketReceived(ticket), cancellationToken);
+        if (stored)
         {
             return Accepted(ticket);
         }
@@ -129,20 +151,17 @@ internal sealed partial class TicketAcceptor(
         return new AcceptedTicket(ticket.TicketId, IsNew: true);
     }
 
-    private static object TicketRow(TicketContent ticket, IncomingTicket incoming) => new
-    {
+    private static TicketRow TicketRow(TicketContent ticket, IncomingTicket incoming) => new(
         ticket.TicketId,
         ticket.Connector,
         ticket.ExternalId,
         ticket.Subject,
         ticket.Body,
-        CustomerEmail = ticket.Customer.Email,
-        CustomerName = ticket.Customer.Name,
+        ticket.Customer.Email,
+        ticket.Customer.Name,
         ticket.Language,
-        Status = TicketStatus.Received,
         ticket.ReceivedAt,
-        ReplyAddress = incoming.Address is null ? null : JsonSerializer.Serialize(incoming.Address, Json),
-    };
+        incoming.Address is null ? null : JsonSerializer.Serialize(incoming.Address, Json));
 
     private static async Task RecordDeliveryAsync(
         ServiceTransaction transaction, IncomingTicket incoming, Guid ticketId, DateTimeOffset receivedAt, CancellationToken cancellationToken)
