@@ -38,21 +38,29 @@ internal sealed partial class TicketBatchWriter(
     /// Stores <paramref name="row"/> and queues <paramref name="message"/> with it; false when a
     /// ticket with the same connector and external id was there already (or came first in the same batch).
     /// </summary>
-    public Task<bool> StoreAsync(TicketRow row, TicketReceived message)
+    public async Task<bool> StoreAsync(TicketRow row, TicketReceived message)
     {
         // The message is made here, on the webhook's own request, so that it carries that trace.
         var pending = new PendingTicket(row, KeyedMessage.For(row.TicketId, message));
         _queue.Enqueue(pending);
         if (TryAddWriter())
         {
-            // Without the webhook's context: the writer's statements belong to no single request.
-            using (ExecutionContext.SuppressFlow())
+            // A writer was free: this request writes the queue's first batch (its own ticket with
+            // it) itself. A lone webhook then costs no hop to another thread and back, which on a
+            // busy machine is a wait for a core each.
+            await WriteNextBatchAsync();
+            if (!_queue.IsEmpty || StaysAfterEmpty())
             {
-                _ = Task.Run(WriteWhilePendingAsync);
+                // The rest is not this webhook's to wait for: a writer of its own takes it, without
+                // the webhook's context, as its statements belong to no single request.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = Task.Run(WriteWhilePendingAsync);
+                }
             }
         }
 
-        return pending.Stored.Task;
+        return await pending.Stored.Task;
     }
 
     private bool TryAddWriter()
@@ -73,34 +81,42 @@ internal sealed partial class TicketBatchWriter(
         return false;
     }
 
+    /// <summary>
+    /// Gives up a writer's place once the queue was found empty; true when it took a place again
+    /// because a ticket came in meanwhile (that ticket found every writer busy and started none).
+    /// </summary>
+    private bool StaysAfterEmpty()
+    {
+        Interlocked.Decrement(ref _writers);
+        return !_queue.IsEmpty && TryAddWriter();
+    }
+
     private async Task WriteWhilePendingAsync()
     {
-        var most = settings.Value.MaxBatchSize;
-        var batch = new List<PendingTicket>(Math.Min(most, 16));
-        while (true)
+        var more = true;
+        while (more)
         {
-            while (batch.Count < most && _queue.TryDequeue(out var next))
-            {
-                batch.Add(next);
-            }
-
-            if (batch.Count == 0)
-            {
-                Interlocked.Decrement(ref _writers);
-
-                // A ticket queued after the queue was found empty, but before this writer left,
-                // found every writer busy and started none.
-                if (_queue.IsEmpty || !TryAddWriter())
-                {
-                    return;
-                }
-
-                continue;
-            }
-
-            await WriteAsync(batch);
-            batch.Clear();
+            more = await WriteNextBatchAsync() || StaysAfterEmpty();
         }
+    }
+
+    /// <summary>Writes up to <see cref="TicketBatchSettings.MaxBatchSize"/> queued tickets; false when none were queued.</summary>
+    private async Task<bool> WriteNextBatchAsync()
+    {
+        var most = settings.Value.MaxBatchSize;
+        var batch = new List<PendingTicket>();
+        while (batch.Count < most && _queue.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+
+        if (batch.Count == 0)
+        {
+            return false;
+        }
+
+        await WriteAsync(batch);
+        return true;
     }
 
     /// <summary>Completes every ticket of <paramref name="batch"/>; never throws.</summary>
