@@ -126,14 +126,29 @@ public abstract class ServiceDatabase
     /// As the overload without <paramref name="consumed"/>, with the inbox record of the message
     /// being handled in the same batch: a redelivery then stores and queues nothing.
     /// </summary>
-    public async Task<bool> InsertAndPublishAsync<T>(
+    public Task<bool> InsertAndPublishAsync<T>(
         string insert, string storedCheck, object parameters, T message, ConsumedMessage? consumed, CancellationToken cancellationToken = default)
-        where T : class
+        where T : class =>
+        InsertAndPublishAsync(insert, storedCheck, parameters, ServiceTransaction.OutboxRow(message), consumed, cancellationToken);
+
+    /// <summary>
+    /// As the overload with a message, for a message made earlier (on the request it belongs to)
+    /// and keyed for <see cref="InsertManyAndPublishAsync"/>: a batch of one takes this path.
+    /// </summary>
+    public Task<bool> InsertAndPublishAsync(
+        string insert, string storedCheck, object parameters, KeyedMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return InsertAndPublishAsync(insert, storedCheck, parameters, message.Row, consumed: null, cancellationToken);
+    }
+
+    private async Task<bool> InsertAndPublishAsync(
+        string insert, string storedCheck, object parameters, OutboxRowParameters outboxRow, ConsumedMessage? consumed, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(insert);
         ArgumentException.ThrowIfNullOrWhiteSpace(storedCheck);
         var all = new DynamicParameters(parameters);
-        all.AddDynamicParams(ServiceTransaction.OutboxRow(message));
+        all.AddDynamicParams(outboxRow);
         var inbox = string.Empty;
         if (consumed is not null)
         {

@@ -47,7 +47,7 @@ internal sealed record TicketRow(
 internal sealed partial class TicketAcceptor(
     IntakeDatabase database, TicketBatchWriter batches, TimeProvider clock, SupportCopilotMetrics metrics, ILogger<TicketAcceptor> logger)
 {
-    private const string InsertTicket = """
+    internal const string InsertTicket = """
         INSERT INTO tickets (ticket_id, connector, external_id, subject, body, customer_email, customer_name,
                              language, status, received_at, updated_at, reply_address)
         VALUES (@TicketId, @Connector, @ExternalId, @Subject, @Body, @CustomerEmail, @CustomerName,
@@ -59,7 +59,7 @@ internal sealed partial class TicketAcceptor(
         SELECT ticket_id FROM tickets WHERE connector = @Connector AND external_id = @ExternalId
         """;
 
-    private const string StoredTicket = "SELECT 1 FROM tickets WHERE ticket_id = @TicketId";
+    internal const string StoredTicket = "SELECT 1 FROM tickets WHERE ticket_id = @TicketId";
 
     private const string FindDelivery = """
         SELECT ticket_id FROM webhook_deliveries WHERE connector = @Connector AND delivery_id = @DeliveryId
