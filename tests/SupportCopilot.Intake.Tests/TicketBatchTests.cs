@@ -84,6 +84,21 @@ public sealed class TicketBatchTests
         Assert.Contains("storing each on its own", logs.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task With_batches_turned_off_every_webhook_stores_its_own_ticket()
+    {
+        await using var host = await IntakeHost.StartAsync(
+            DatabaseProvider.Postgres, settings: new Dictionary<string, string?> { ["Intake:Accept:MaxBatchSize"] = "1" });
+        using var metrics = new RecordedMetrics(host.Services.GetRequiredService<IMeterFactory>());
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 50).Select(i => host.PostTicketAsync(Tickets.Valid($"ALONE-{i}"))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
+        Assert.Equal(50, await host.ScalarAsync<int>("SELECT COUNT(*) FROM tickets"));
+        Assert.Equal(50, await host.ScalarAsync<int>("SELECT COUNT(*) FROM outbox_messages"));
+        Assert.Equal(0, metrics.Count(BatchSize));
+    }
+
     [Theory]
     [InlineData("MaxBatchSize", "0")]
     [InlineData("MaxBatchSize", "1001")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Options;
 using SupportCopilot.Contracts;
 using SupportCopilot.Data;
 using SupportCopilot.Hosting;
@@ -45,7 +46,7 @@ internal sealed record TicketRow(
 /// happens: webhooks are retried by helpdesks, and a retry must not draft twice.
 /// </summary>
 internal sealed partial class TicketAcceptor(
-    IntakeDatabase database, TicketBatchWriter batches, TimeProvider clock, SupportCopilotMetrics metrics, ILogger<TicketAcceptor> logger)
+    IntakeDatabase database, TicketBatchWriter batches, IOptions<TicketBatchSettings> batching, TimeProvider clock, SupportCopilotMetrics metrics, ILogger<TicketAcceptor> logger)
 {
     internal const string InsertTicket = """
         INSERT INTO tickets (ticket_id, connector, external_id, subject, body, customer_email, customer_name,
@@ -118,14 +119,15 @@ internal sealed partial class TicketAcceptor(
     /// <summary>
     /// Without a delivery id there is nothing to read first, so the ticket and its message are
     /// written without a transaction of their own: on PostgreSQL together with the tickets of the
-    /// webhooks that came at the same time (<see cref="TicketBatchWriter"/>), on SQLite as one
-    /// batch (<see cref="ServiceDatabase.InsertAndPublishAsync"/>). This is the path every webhook
+    /// webhooks that came at the same time (<see cref="TicketBatchWriter"/>), unless batches are
+    /// turned off; otherwise, and on SQLite, as one batch of statements of its own
+    /// (<see cref="ServiceDatabase.InsertAndPublishAsync{T}(string, string, object, T, CancellationToken)"/>). This is the path every webhook
     /// of a busy helpdesk takes, and its latency is what the helpdesk waits for.
     /// </summary>
     private async Task<AcceptedTicket> AcceptInOneRoundTripAsync(IncomingTicket incoming, TicketContent ticket, CancellationToken cancellationToken)
     {
         var row = TicketRow(ticket, incoming);
-        var stored = database.IsPostgres
+        var stored = database.IsPostgres && batching.Value.MaxBatchSize > 1
             ? await batches.StoreAsync(row, new TicketReceived(ticket)).WaitAsync(cancellationToken)
             : await database.InsertAndPublishAsync(InsertTicket, StoredTicket, row, new TicketReceived(ticket), cancellationToken);
         if (stored)

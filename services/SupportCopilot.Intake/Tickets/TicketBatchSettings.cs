@@ -10,7 +10,11 @@ internal sealed class TicketBatchSettings
 {
     public const string SectionName = "Intake:Accept";
 
-    /// <summary>The most tickets one statement stores. 1 stores every ticket on its own.</summary>
+    /// <summary>
+    /// The most tickets one statement stores. 1 turns batches off: every webhook then writes its
+    /// own ticket at once, as many at a time as come in (lowest latency under light load, more
+    /// database work per webhook under heavy load; ADR 32).
+    /// </summary>
     public int MaxBatchSize { get; set; } = 100;
 
     /// <summary>
