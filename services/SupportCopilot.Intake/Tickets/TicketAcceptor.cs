@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
-using Microsoft.Extensions.Options;
 using SupportCopilot.Contracts;
 using SupportCopilot.Data;
 using SupportCopilot.Hosting;
@@ -37,6 +36,18 @@ internal sealed record TicketRow(
     DateTimeOffset ReceivedAt,
     string? ReplyAddress)
 {
+    /// <summary>Stores the row unless the helpdesk's ticket is there already.</summary>
+    public const string Insert = """
+        INSERT INTO tickets (ticket_id, connector, external_id, subject, body, customer_email, customer_name,
+                             language, status, received_at, updated_at, reply_address)
+        VALUES (@TicketId, @Connector, @ExternalId, @Subject, @Body, @CustomerEmail, @CustomerName,
+                @Language, @Status, @ReceivedAt, @ReceivedAt, @ReplyAddress)
+        ON CONFLICT (connector, external_id) DO NOTHING
+        """;
+
+    /// <summary>Finds the row under this attempt's fresh id: there only if <see cref="Insert"/> stored it.</summary>
+    public const string Stored = "SELECT 1 FROM tickets WHERE ticket_id = @TicketId";
+
     public string Status => TicketStatus.Received;
 }
 
@@ -46,21 +57,11 @@ internal sealed record TicketRow(
 /// happens: webhooks are retried by helpdesks, and a retry must not draft twice.
 /// </summary>
 internal sealed partial class TicketAcceptor(
-    IntakeDatabase database, TicketBatchWriter batches, IOptions<TicketBatchSettings> batching, TimeProvider clock, SupportCopilotMetrics metrics, ILogger<TicketAcceptor> logger)
+    IntakeDatabase database, TicketBatchWriter writer, TimeProvider clock, SupportCopilotMetrics metrics, ILogger<TicketAcceptor> logger)
 {
-    internal const string InsertTicket = """
-        INSERT INTO tickets (ticket_id, connector, external_id, subject, body, customer_email, customer_name,
-                             language, status, received_at, updated_at, reply_address)
-        VALUES (@TicketId, @Connector, @ExternalId, @Subject, @Body, @CustomerEmail, @CustomerName,
-                @Language, @Status, @ReceivedAt, @ReceivedAt, @ReplyAddress)
-        ON CONFLICT (connector, external_id) DO NOTHING
-        """;
-
     private const string FindTicket = """
         SELECT ticket_id FROM tickets WHERE connector = @Connector AND external_id = @ExternalId
         """;
-
-    internal const string StoredTicket = "SELECT 1 FROM tickets WHERE ticket_id = @TicketId";
 
     private const string FindDelivery = """
         SELECT ticket_id FROM webhook_deliveries WHERE connector = @Connector AND delivery_id = @DeliveryId
@@ -99,7 +100,7 @@ internal sealed partial class TicketAcceptor(
             return new AcceptedTicket(delivered, IsNew: false);
         }
 
-        var inserted = await transaction.ExecuteAsync(InsertTicket, TicketRow(ticket, incoming), cancellationToken);
+        var inserted = await transaction.ExecuteAsync(TicketRow.Insert, RowOf(ticket, incoming), cancellationToken);
 
         if (inserted == 0)
         {
@@ -118,19 +119,13 @@ internal sealed partial class TicketAcceptor(
 
     /// <summary>
     /// Without a delivery id there is nothing to read first, so the ticket and its message are
-    /// written without a transaction of their own: on PostgreSQL together with the tickets of the
-    /// webhooks that came at the same time (<see cref="TicketBatchWriter"/>), unless batches are
-    /// turned off; otherwise, and on SQLite, as one batch of statements of its own
-    /// (<see cref="ServiceDatabase.InsertAndPublishAsync{T}(string, string, object, T, CancellationToken)"/>). This is the path every webhook
-    /// of a busy helpdesk takes, and its latency is what the helpdesk waits for.
+    /// written without a transaction of their own, on PostgreSQL together with the tickets of the
+    /// webhooks that came at the same time (<see cref="TicketBatchWriter"/>). This is the path
+    /// every webhook of a busy helpdesk takes, and its latency is what the helpdesk waits for.
     /// </summary>
     private async Task<AcceptedTicket> AcceptInOneRoundTripAsync(IncomingTicket incoming, TicketContent ticket, CancellationToken cancellationToken)
     {
-        var row = TicketRow(ticket, incoming);
-        var stored = database.IsPostgres && batching.Value.MaxBatchSize > 1
-            ? await batches.StoreAsync(row, new TicketReceived(ticket)).WaitAsync(cancellationToken)
-            : await database.InsertAndPublishAsync(InsertTicket, StoredTicket, row, new TicketReceived(ticket), cancellationToken);
-        if (stored)
+        if (await writer.StoreAsync(RowOf(ticket, incoming), new TicketReceived(ticket), cancellationToken))
         {
             return Accepted(ticket);
         }
@@ -153,7 +148,7 @@ internal sealed partial class TicketAcceptor(
         return new AcceptedTicket(ticket.TicketId, IsNew: true);
     }
 
-    private static TicketRow TicketRow(TicketContent ticket, IncomingTicket incoming) => new(
+    private static TicketRow RowOf(TicketContent ticket, IncomingTicket incoming) => new(
         ticket.TicketId,
         ticket.Connector,
         ticket.ExternalId,

@@ -37,9 +37,15 @@ internal sealed partial class TicketBatchWriter(
     /// <summary>
     /// Stores <paramref name="row"/> and queues <paramref name="message"/> with it; false when a
     /// ticket with the same connector and external id was there already (or came first in the same batch).
+    /// On SQLite, or with batches turned off, the ticket is stored on its own at once.
     /// </summary>
-    public async Task<bool> StoreAsync(TicketRow row, TicketReceived message)
+    public async Task<bool> StoreAsync(TicketRow row, TicketReceived message, CancellationToken cancellationToken)
     {
+        if (!database.IsPostgres || settings.Value.MaxBatchSize == 1)
+        {
+            return await database.InsertAndPublishAsync(TicketRow.Insert, TicketRow.Stored, row, message, cancellationToken);
+        }
+
         // The message is made here, on the webhook's own request, so that it carries that trace.
         var pending = new PendingTicket(row, KeyedMessage.For(row.TicketId, message));
         _queue.Enqueue(pending);
@@ -60,7 +66,8 @@ internal sealed partial class TicketBatchWriter(
             }
         }
 
-        return await pending.Stored.Task;
+        // Once queued, the ticket is stored whether or not its webhook's caller waits for it.
+        return await pending.Stored.Task.WaitAsync(cancellationToken);
     }
 
     private bool TryAddWriter()
@@ -160,7 +167,7 @@ internal sealed partial class TicketBatchWriter(
             // Alone, the plain insert: under light load, where nearly every batch is one ticket,
             // the array statement cost accept latency (ADR 32).
             var alone = batch[0];
-            var stored = await database.InsertAndPublishAsync(TicketAcceptor.InsertTicket, TicketAcceptor.StoredTicket, alone.Row, alone.Message, CancellationToken.None);
+            var stored = await database.InsertAndPublishAsync(TicketRow.Insert, TicketRow.Stored, alone.Row, alone.Message, CancellationToken.None);
             metrics.TicketBatchStored(1);
             return stored ? new HashSet<Guid> { alone.Row.TicketId } : new HashSet<Guid>();
         }
