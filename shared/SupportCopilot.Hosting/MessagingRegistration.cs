@@ -55,6 +55,10 @@ public static class MessagingRegistration
                     var settings = context.GetRequiredService<IOptions<MessagingSettings>>().Value;
                     rabbit.Host(new Uri(settings.RabbitMqUri));
                     rabbit.PrefetchCount = settings.PrefetchCount;
+                    if (settings.ConcurrentMessageLimit is { } limit)
+                    {
+                        rabbit.ConcurrentMessageLimit = limit;
+                    }
                     rabbit.ConfigureEndpoints(context);
                 });
             }
@@ -62,7 +66,8 @@ public static class MessagingRegistration
             {
                 bus.UsingInMemory((context, memory) =>
                 {
-                    memory.ConcurrentMessageLimit = context.GetRequiredService<IOptions<MessagingSettings>>().Value.PrefetchCount;
+                    var settings = context.GetRequiredService<IOptions<MessagingSettings>>().Value;
+                    memory.ConcurrentMessageLimit = settings.ConcurrentMessageLimit ?? settings.PrefetchCount;
                     memory.ConfigureEndpoints(context);
                 });
             }

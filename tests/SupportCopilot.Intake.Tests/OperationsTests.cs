@@ -47,6 +47,7 @@ public sealed class OperationsTests
     [InlineData("Intake:Connectors:Generic:ClaimDuration", "00:00:05", "Intake:Connectors:Generic:ClaimDuration must be longer")]
     [InlineData("Outbox:PollInterval", "00:00:00", "Outbox:PollInterval must be positive")]
     [InlineData("Messaging:PrefetchCount", "0", "Messaging:PrefetchCount must be between")]
+    [InlineData("Messaging:ConcurrentMessageLimit", "0", "Messaging:ConcurrentMessageLimit must be between")]
     public async Task A_bad_setting_stops_the_service_at_start_naming_the_key(string key, string value, string message)
     {
         var builder = WebApplication.CreateBuilder();
