@@ -135,6 +135,35 @@ internal static partial class Baselines
         }
     }
 
+    /// <summary>
+    /// Runs one baseline and measures how busy the machine's CPUs were meanwhile (null where
+    /// /proc/stat is not there to read): its CPU time per operation is that share over its rate.
+    /// </summary>
+    public static async Task<BaselineRate> MeasureAsync(Func<Task<double>> baseline)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        var before = ReadCpuTimes();
+        var perSecond = await baseline();
+        var after = ReadCpuTimes();
+        if (before is not { } b || after is not { } a || a.Total == b.Total)
+        {
+            return new BaselineRate(perSecond, null);
+        }
+
+        return new BaselineRate(perSecond, 1 - ((double)(a.Idle - b.Idle) / (a.Total - b.Total)));
+    }
+
+    /// <summary>
+    /// The most tickets per second these CPUs could accept if a ticket cost no more than one
+    /// baseline insert and one baseline publish, the least an accepted ticket needs (its row and
+    /// its message): the two baselines' CPU time per operation, added. Null when either baseline's
+    /// CPU share is unknown.
+    /// </summary>
+    public static double? SharedCeiling(BaselineRate insert, BaselineRate publish) =>
+        insert.CpuBusy is { } insertBusy && publish.CpuBusy is { } publishBusy && insert.PerSecond > 0 && publish.PerSecond > 0
+            ? 1 / ((insertBusy / insert.PerSecond) + (publishBusy / publish.PerSecond))
+            : null;
+
     /// <summary>All CPUs' jiffies since boot from /proc/stat's first line: total, and idle plus I/O wait.</summary>
     private static (long Total, long Idle)? ReadCpuTimes()
     {
@@ -165,3 +194,6 @@ internal static partial class Baselines
     [GeneratedRegex(@"tps = ([0-9.]+)")]
     private static partial Regex Tps();
 }
+
+/// <summary>A baseline's operations per second, and the share of the machine's CPUs busy while it ran.</summary>
+internal readonly record struct BaselineRate(double PerSecond, double? CpuBusy);

@@ -113,18 +113,30 @@ internal static class LoadCommand
             await output.WriteLineAsync(string.Create(c, $"baselines: CPUs {idle:P0} idle after waiting {waited.TotalSeconds:0} s for the run's work to settle"));
         }
 
+        BaselineRate? insert = null, publish = null;
         if (postgres is not null)
         {
-            var tps = await Baselines.PgbenchInsertsPerSecondAsync(postgres, options.Connections, TimeSpan.FromSeconds(10), cancellationToken);
-            baselines["pgbench_inserts_per_second"] = tps;
-            await output.WriteLineAsync(string.Create(c, $"baseline: pgbench one-insert {tps:0} tx/s at {options.Connections} clients; accepted/pgbench = {report.AcceptedPerSecond / tps:0.00}"));
+            var tps = await Baselines.MeasureAsync(() => Baselines.PgbenchInsertsPerSecondAsync(postgres, options.Connections, TimeSpan.FromSeconds(10), cancellationToken));
+            insert = tps;
+            baselines["pgbench_inserts_per_second"] = tps.PerSecond;
+            Record(baselines, "pgbench_cpu_busy", tps.CpuBusy);
+            await output.WriteLineAsync(string.Create(c, $"baseline: pgbench one-insert {tps.PerSecond:0} tx/s at {options.Connections} clients{Busy(tps)}; accepted/pgbench = {report.AcceptedPerSecond / tps.PerSecond:0.00}"));
         }
 
         if (rabbitmq is not null)
         {
-            var rate = await Baselines.RabbitMqConfirmedPublishesPerSecondAsync(rabbitmq, options.Connections, TimeSpan.FromSeconds(10), cancellationToken);
-            baselines["rabbitmq_confirmed_publishes_per_second"] = rate;
-            await output.WriteLineAsync(string.Create(c, $"baseline: RabbitMQ persistent publish with confirms {rate:0} msg/s; accepted/publishes = {report.AcceptedPerSecond / rate:0.00}"));
+            var rate = await Baselines.MeasureAsync(() => Baselines.RabbitMqConfirmedPublishesPerSecondAsync(rabbitmq, options.Connections, TimeSpan.FromSeconds(10), cancellationToken));
+            publish = rate;
+            baselines["rabbitmq_confirmed_publishes_per_second"] = rate.PerSecond;
+            Record(baselines, "rabbitmq_cpu_busy", rate.CpuBusy);
+            await output.WriteLineAsync(string.Create(c, $"baseline: RabbitMQ persistent publish with confirms {rate.PerSecond:0} msg/s{Busy(rate)}; accepted/publishes = {report.AcceptedPerSecond / rate.PerSecond:0.00}"));
+        }
+
+        if (insert is { } i && publish is { } p && Baselines.SharedCeiling(i, p) is { } ceiling)
+        {
+            // A ticket needs at least its row and its message; on one machine both take from the same CPUs.
+            baselines["ceiling_tickets_per_second"] = ceiling;
+            await output.WriteLineAsync(string.Create(c, $"ceiling: one such insert and one such publish per ticket on these CPUs allow at most {ceiling:0} tickets/s ({ceiling / i.PerSecond:0.00} of pgbench); accepted/ceiling = {report.AcceptedPerSecond / ceiling:0.00}"));
         }
 
         if (outputFolder is not null)
@@ -143,6 +155,17 @@ internal static class LoadCommand
         }
 
         return report.Passed ? 0 : 1;
+    }
+
+    private static string Busy(BaselineRate rate) =>
+        rate.CpuBusy is { } busy ? string.Create(CultureInfo.InvariantCulture, $" (CPUs {busy:P0} busy)") : string.Empty;
+
+    private static void Record(Dictionary<string, double> baselines, string key, double? value)
+    {
+        if (value is { } v)
+        {
+            baselines[key] = v;
+        }
     }
 
     /// <summary>report.json: the figures and verdict of a run, without its per-webhook timeline (that is timeline.csv).</summary>
